@@ -29,6 +29,7 @@ export type ReaderErrorCode =
   | 'reader/replay-unfinished' // the transcript has lines the caller never sent
   | 'reader/transcript-invalid' // a transcript file that cannot be parsed
   | 'reader/profile-invalid' // a simulator profile that fails validation
+  | 'reader/vpcd-protocol' // a vpcd frame that breaks the protocol
   | 'reader/closed'; // the transport or service was closed by its owner
 
 export class ReaderError extends KazasuError<ReaderErrorCode> {}

@@ -23,6 +23,8 @@ interface ReaderEntry {
   state: ReaderState | undefined;
   session: PcscTransport | undefined;
   readonly waiters: Set<() => void>;
+  /** Why the reader's status thread failed, if it did: decides how its end is reported. */
+  endReason: 'reader-gone' | 'transport-lost';
 }
 
 /**
@@ -46,6 +48,8 @@ export class PcscHub implements ReaderHub {
   private currentRetryMs: number;
   private downReported = false;
   status: 'up' | 'down' = 'down';
+  /** Settles after the first attempt to reach pcscd (whatever its outcome). */
+  readonly started: Promise<void>;
 
   constructor(factory: PcscBindingFactory, options: PcscHubOptions = {}) {
     this.factory = factory;
@@ -55,7 +59,8 @@ export class PcscHub implements ReaderHub {
     this.removalGraceMs = options.removalGraceMs ?? 400;
     this.currentRetryMs = this.retryMs;
     this.listeners = new Listeners((error) => this.log.error({ err: serializeError(error) }, 'listener threw'));
-    this.establish();
+    // Deferred, so a caller that subscribes right after construction sees the first events.
+    this.started = Promise.resolve().then(() => this.establish());
   }
 
   readers(): readonly ReaderSnapshot[] {
@@ -162,7 +167,13 @@ export class PcscHub implements ReaderHub {
 
   private attach(binding: PcscReaderBinding): void {
     const name = binding.name;
-    const entry: ReaderEntry = { binding, state: undefined, session: undefined, waiters: new Set() };
+    const entry: ReaderEntry = {
+      binding,
+      state: undefined,
+      session: undefined,
+      waiters: new Set(),
+      endReason: 'reader-gone',
+    };
     this.entries.set(name, entry);
     this.listeners.emit({ type: 'reader-attached', reader: name });
     binding.on('status', (status) => {
@@ -176,10 +187,12 @@ export class PcscHub implements ReaderHub {
     binding.on('error', (error) => {
       // The reader's status thread ended with an error; 'end' follows. pcscd going away is
       // reported on the context as well, which drives recovery.
-      this.log.warn({ reader: name, err: pcscError(error, 'SCardGetStatusChange', name).toJSON() }, 'reader error');
+      const err = pcscError(error, 'SCardGetStatusChange', name);
+      if (err.code === 'reader/transport-lost') entry.endReason = 'transport-lost';
+      this.log.warn({ reader: name, err: err.toJSON() }, 'reader error');
     });
     binding.on('end', () => {
-      if (this.entries.get(name) === entry) this.detach(name, entry, 'reader-gone');
+      if (this.entries.get(name) === entry) this.detach(name, entry, entry.endReason);
     });
   }
 

@@ -1,0 +1,57 @@
+import { ReaderError } from '../errors.ts';
+import { formatTranscript, secretDataRange, type TranscriptAnswer } from './transcript.ts';
+import type { CardTransport, Disposition, TransmitOptions } from './types.ts';
+
+/**
+ * Wraps a transport and records every exchange, for refreshing transcripts from a real card
+ * or from the simulator. Secrets are masked when the transcript is written, never stored.
+ */
+export class RecordingTransport implements CardTransport {
+  private readonly inner: CardTransport;
+  private readonly exchanges: { command: Uint8Array; answer: TranscriptAnswer }[] = [];
+
+  constructor(inner: CardTransport) {
+    this.inner = inner;
+  }
+
+  get readerName(): string {
+    return this.inner.readerName;
+  }
+
+  get atr(): Uint8Array {
+    return this.inner.atr;
+  }
+
+  get connectEventCount(): number {
+    return this.inner.connectEventCount;
+  }
+
+  eventCount(): number {
+    return this.inner.eventCount();
+  }
+
+  async transmit(command: Uint8Array, options?: TransmitOptions): Promise<Uint8Array> {
+    const copy = command.slice();
+    const secret = secretDataRange(copy);
+    if (secret) copy.fill(0, secret.start, secret.end); // never hold a PIN beyond the exchange
+    try {
+      const response = await this.inner.transmit(command, options);
+      this.exchanges.push({ command: copy, answer: { kind: 'response', bytes: response.slice() } });
+      return response;
+    } catch (error) {
+      if (error instanceof ReaderError && (error.code === 'reader/card-removed' || error.code === 'reader/timeout')) {
+        this.exchanges.push({ command: copy, answer: { kind: error.code === 'reader/timeout' ? 'timeout' : 'removed' } });
+      }
+      throw error;
+    }
+  }
+
+  close(disposition?: Disposition): Promise<void> {
+    return this.inner.close(disposition);
+  }
+
+  /** The transcript so far, masked. */
+  transcript(header: readonly string[] = []): string {
+    return formatTranscript(this.inner.atr, this.exchanges, header);
+  }
+}

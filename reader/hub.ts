@@ -50,6 +50,11 @@ export interface ReaderHub {
   readers(): readonly ReaderSnapshot[];
   /** Calls `listener` for every later event; returns the unsubscribe function. */
   subscribe(listener: (event: ReaderEvent) => void): () => void;
+  /**
+   * Resolves once the initial reader list and each reader's first state are known (or after
+   * `timeoutMs`), for one-shot commands that read the state instead of watching events.
+   */
+  settled(timeoutMs?: number): Promise<void>;
   /** Opens a session on the card in `reader`; one session per reader at a time. */
   connect(reader: string, options?: ConnectOptions): Promise<CardTransport>;
   close(): Promise<void>;

@@ -56,7 +56,7 @@ export class PcscHub implements ReaderHub {
     this.log = (options.logger ?? silentLogger).child({ module: 'reader:pcsc' });
     this.retryMs = options.retryMs ?? 250;
     this.maxRetryMs = options.maxRetryMs ?? 2000;
-    this.removalGraceMs = options.removalGraceMs ?? 400;
+    this.removalGraceMs = options.removalGraceMs ?? 1000;
     this.currentRetryMs = this.retryMs;
     this.listeners = new Listeners((error) => this.log.error({ err: serializeError(error) }, 'listener threw'));
     // Deferred, so a caller that subscribes right after construction sees the first events.
@@ -69,6 +69,23 @@ export class PcscHub implements ReaderHub {
 
   subscribe(listener: (event: ReaderEvent) => void): () => void {
     return this.listeners.add(listener);
+  }
+
+  /**
+   * The binding announces the initial readers together, then each reader's first state; an
+   * empty reader list is never announced, hence the time limit.
+   */
+  async settled(timeoutMs = 1500): Promise<void> {
+    await this.started;
+    const until = performance.now() + timeoutMs;
+    const quietFor = 150; // with no reader at all, wait this long for one to show up
+    const since = performance.now();
+    while (performance.now() < until) {
+      const entries = [...this.entries.values()];
+      if (entries.length > 0 && entries.every((e) => e.state !== undefined)) return;
+      if (this.status === 'down' && performance.now() - since > quietFor) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   async connect(reader: string, options: ConnectOptions = {}): Promise<CardTransport> {
@@ -199,6 +216,7 @@ export class PcscHub implements ReaderHub {
   private detach(name: string, entry: ReaderEntry, why: 'reader-gone' | 'transport-lost'): void {
     this.entries.delete(name);
     entry.binding.removeAllListeners();
+    entry.binding.on('error', () => undefined); // a late error from its thread must not go unhandled
     entry.session?.invalidate(
       new ReaderError(
         why === 'reader-gone' ? 'reader/reader-gone' : 'reader/transport-lost',

@@ -66,8 +66,9 @@ export class PcscTransport implements CardTransport {
       if (this.dead) throw this.dead;
       const recv = options.recvLength ?? DEFAULT_RECV;
       const { binding, protocol, readerName } = this.init;
+      let response: Uint8Array;
       try {
-        return await withTimeout(
+        response = await withTimeout(
           new Promise<Uint8Array>((resolve, reject) => {
             binding.transmit(Buffer.from(command), recv, protocol, (err, data) =>
               err ? reject(err) : resolve(new Uint8Array(data.buffer, data.byteOffset, data.length)),
@@ -82,6 +83,14 @@ export class PcscTransport implements CardTransport {
       } catch (error) {
         throw await this.fail(error);
       }
+      if (response.length < 2) {
+        // vpcd (and some drivers) report success with no bytes when the card left mid-APDU.
+        if (!(await this.init.cardStillThere(this.connectEventCount))) {
+          throw (this.dead = new ReaderError('reader/card-removed', `the card left "${readerName}" during an exchange`));
+        }
+        throw new ReaderError('reader/malformed-response', `a ${response.length}-byte answer from "${readerName}"`);
+      }
+      return response;
     });
   }
 

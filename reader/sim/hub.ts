@@ -88,6 +88,10 @@ export class SimHub implements ReaderHub {
     return this.listeners.add(listener);
   }
 
+  settled(): Promise<void> {
+    return Promise.resolve();
+  }
+
   connect(reader: string, options: ConnectOptions = {}): Promise<CardTransport> {
     const entry = this.entries.get(reader);
     if (!entry) return Promise.reject(new ReaderError('reader/unknown-reader', `no reader named "${reader}"`));

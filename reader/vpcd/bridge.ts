@@ -12,6 +12,13 @@ export interface VpcdBridgeOptions {
   readonly logger?: Logger;
   /** First reconnect delay when pcscd is not listening; doubles up to 2 s. */
   readonly reconnectMs?: number;
+  /**
+   * How long a reader stays empty between one card leaving and the next arriving. pcscd polls
+   * vpcd for presence (every 400 ms, PCSCLITE_STATUS_POLL_RATE); a new connection made before
+   * it polled would look like the same card still there, hiding a swap. People cannot swap
+   * cards faster than this either.
+   */
+  readonly emptyHoldMs?: number;
 }
 
 export type BridgeEvent =
@@ -38,6 +45,8 @@ export class VpcdBridge {
   private retryDelay: number;
   private unsubscribe: (() => void) | undefined;
   private stopped = true;
+  private readonly emptyHoldMs: number;
+  private emptySince = 0;
 
   constructor(slot: CardSlot, options: VpcdBridgeOptions = {}) {
     this.slot = slot;
@@ -45,6 +54,7 @@ export class VpcdBridge {
     this.port = options.port ?? VPCD_DEFAULT_PORT;
     this.reconnectMs = options.reconnectMs ?? 100;
     this.retryDelay = this.reconnectMs;
+    this.emptyHoldMs = options.emptyHoldMs ?? 1000;
     this.log = (options.logger ?? silentLogger).child({ module: 'reader:vpcd', port: this.port });
     this.listeners = new Listeners((error) => this.log.error({ err: serializeError(error) }, 'listener threw'));
   }
@@ -83,7 +93,15 @@ export class VpcdBridge {
   }
 
   private open(): void {
-    if (this.stopped || this.socket || !this.slot.card) return;
+    if (this.stopped || this.socket || !this.slot.card || this.retryTimer) return;
+    const hold = this.emptySince + this.emptyHoldMs - Date.now();
+    if (hold > 0) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = undefined;
+        this.open();
+      }, hold);
+      return;
+    }
     const socket = net.createConnection({ host: this.host, port: this.port });
     socket.setNoDelay(true);
     this.socket = socket;
@@ -144,6 +162,7 @@ export class VpcdBridge {
     const socket = this.socket;
     if (!socket) return;
     this.socket = undefined;
+    this.emptySince = Date.now();
     socket.destroy();
     this.listeners.emit({ type: 'disconnected', reason });
   }

@@ -1,0 +1,101 @@
+import { serializeError } from '../../shared/errors.ts';
+import type { ReaderHub } from '../../reader/hub.ts';
+import { createContext, UsageError, type CliContext } from './context.ts';
+
+const HELP = `kazasu — card-reading device software for municipal counters, libraries and buses
+
+Commands:
+  kazasu readers [--json]                 list PC/SC readers and cards
+  kazasu watch                            stream reader and card events as JSON lines
+  kazasu card info [--json]               identify the card on a reader (my-number | felica | unknown)
+  kazasu sim card --kind mynumber|felica|unknown [--profile FILE] [--port N]
+                                          put a simulated card into pcscd's vpcd reader until stopped
+  kazasu demo                             simulated cards behind pcscd, reader events on the terminal
+
+Run "kazasu <command> --help" for details. Set KAZASU_LOG_LEVEL=debug for APDU traces (PINs masked).`;
+
+type Handler = (argv: string[], ctx: CliContext) => Promise<number>;
+
+async function withPcsc(ctx: CliContext, run: (hub: ReaderHub) => Promise<number>): Promise<number> {
+  const { createPcscHub } = await import('../devices/pcsc.ts');
+  const hub = createPcscHub(ctx.logger);
+  try {
+    return await run(hub);
+  } finally {
+    await hub.close();
+  }
+}
+
+const COMMANDS: Record<string, { help: () => Promise<string>; run: Handler }> = {
+  readers: {
+    help: async () => (await import('./commands/readers.ts')).readersHelp,
+    run: async (argv, ctx) => {
+      const { readersCommand } = await import('./commands/readers.ts');
+      return withPcsc(ctx, (hub) => readersCommand(argv, ctx, hub));
+    },
+  },
+  watch: {
+    help: async () => (await import('./commands/watch.ts')).watchHelp,
+    run: async (argv, ctx) => {
+      const { watchCommand } = await import('./commands/watch.ts');
+      return withPcsc(ctx, (hub) => watchCommand(argv, ctx, hub));
+    },
+  },
+  'card info': {
+    help: async () => (await import('./commands/card-info.ts')).cardInfoHelp,
+    run: async (argv, ctx) => {
+      const { cardInfoCommand } = await import('./commands/card-info.ts');
+      return withPcsc(ctx, (hub) => cardInfoCommand(argv, ctx, hub));
+    },
+  },
+  'sim card': {
+    help: async () => (await import('./commands/sim-card.ts')).simCardHelp,
+    run: async (argv, ctx) => (await import('./commands/sim-card.ts')).simCardCommand(argv, ctx),
+  },
+  demo: {
+    help: async () => (await import('./commands/demo.ts')).demoHelp,
+    run: async (argv, ctx) => (await import('./commands/demo.ts')).demoCommand(argv, ctx),
+  },
+};
+
+/** Finds the longest command name that prefixes argv ("card info" before "card"). */
+function resolve(argv: string[]): { name: string; rest: string[] } | undefined {
+  for (const words of [2, 1]) {
+    const name = argv.slice(0, words).join(' ');
+    if (COMMANDS[name]) return { name, rest: argv.slice(words) };
+  }
+  return undefined;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const ctx = createContext();
+  if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
+    ctx.out(HELP);
+    return argv.length === 0 ? 2 : 0;
+  }
+  const found = resolve(argv);
+  if (!found) {
+    ctx.err(`kazasu: unknown command "${argv.join(' ')}"\n\n${HELP}`);
+    return 2;
+  }
+  const command = COMMANDS[found.name];
+  if (!command) return 2;
+  if (found.rest.includes('--help') || found.rest.includes('-h')) {
+    ctx.out(await command.help());
+    return 0;
+  }
+  try {
+    return await command.run(found.rest, ctx);
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      ctx.err(`kazasu ${found.name}: ${error.message}\n\n${await command.help()}`);
+      return 2;
+    }
+    ctx.err(`kazasu ${found.name}: ${JSON.stringify(serializeError(error))}`);
+    ctx.logger.error({ err: serializeError(error) }, 'command failed');
+    return 1;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exit(code);

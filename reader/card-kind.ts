@@ -3,14 +3,8 @@ import type { CommandApdu } from './apdu/command.ts';
 import { SW } from './apdu/status.ts';
 import { readIdm } from './felica/access.ts';
 import { isFelicaAtr } from './felica/constants.ts';
+import { AID } from './mynumber/constants.ts';
 import type { CardChannel } from './transport/channel.ts';
-
-/**
- * 公的個人認証AP (JPKI), full AID (card-protocols.md "Applications").
- * TODO: import AID.JPKI from reader/mynumber/constants.ts once that module lands (it is being
- * written in parallel); then delete this copy.
- */
-const JPKI_AID = Uint8Array.of(0xd3, 0x92, 0xf0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01);
 
 export type CardKind = 'my-number' | 'felica' | 'unknown';
 
@@ -28,7 +22,14 @@ export interface CardIdentity {
  * (card-protocols.md).
  */
 function selectJpkiCommand(): CommandApdu {
-  return { cla: 0x00, ins: 0xa4, p1: 0x04, p2: 0x0c, data: JPKI_AID, label: 'SELECT JPKI AP (identify)' };
+  return {
+    cla: 0x00,
+    ins: 0xa4,
+    p1: 0x04,
+    p2: 0x0c,
+    data: AID.JPKI,
+    label: 'SELECT JPKI AP (identify)',
+  };
 }
 
 /**

@@ -1,14 +1,19 @@
+import type { CommandApdu } from '../apdu/command.ts';
+import { SW, describeStatusWord } from '../apdu/status.ts';
 import { StatusWordError, type ReaderError } from '../errors.ts';
-import { SW } from '../apdu/status.ts';
 import type { CardChannel } from '../transport/channel.ts';
-import { BLOCK_SIZE, IDM_LENGTH, MAX_BLOCKS_PER_READ } from './constants.ts';
 import {
-  acsPassThroughCommand,
+  BLOCK_SIZE,
+  IDM_LENGTH,
+  MAX_BLOCKS_PER_READ,
+  PART3_SELECT_P1,
+  PART3_SELECT_P2,
+  PSEUDO_CLA,
+  PSEUDO_INS,
+} from './constants.ts';
+import {
   felicaError,
-  getIdmCommand,
   parseReadWithoutEncryptionResponse,
-  part3ReadBlockCommand,
-  part3SelectServiceCommand,
   readWithoutEncryptionFrame,
 } from './frames.ts';
 
@@ -54,21 +59,34 @@ export async function readIdm(channel: CardChannel): Promise<Uint8Array> {
   const response = await channel.send(getIdmCommand(), { accept: acceptAll });
   if (response.sw !== SW.OK) throw readerStatusError(response.sw, 'GET DATA (IDm)');
   if (response.data.length !== IDM_LENGTH) {
-    throw felicaError('idm-length', `the reader returned ${response.data.length} bytes for the IDm`, {
-      length: response.data.length,
-    });
+    throw felicaError(
+      'idm-length',
+      `the reader returned ${response.data.length} bytes for the IDm`,
+      {
+        length: response.data.length,
+      },
+    );
   }
   return response.data.slice();
 }
 
 function readerStatusError(sw: number, command: string): ReaderError {
-  const cause = new StatusWordError(sw, command, 'not accepted');
-  return felicaError('reader-status', `the reader answered ${sw.toString(16).padStart(4, '0')} to ${command}`, { sw }, cause);
+  const cause = new StatusWordError(sw, command, describeStatusWord(sw));
+  return felicaError(
+    'reader-status',
+    `the reader answered ${sw.toString(16).padStart(4, '0')} to ${command}`,
+    { sw },
+    cause,
+  );
+}
+
+function isUint(value: number, max: number): boolean {
+  return Number.isInteger(value) && value >= 0 && value <= max;
 }
 
 function checkBlockNumbers(blocks: readonly number[], max: number): void {
   for (const b of blocks) {
-    if (!Number.isInteger(b) || b < 0 || b > max) {
+    if (!isUint(b, max)) {
       throw felicaError('invalid-argument', `block number ${b} outside 0..${max}`);
     }
   }
@@ -131,7 +149,9 @@ class Part3FelicaAccess implements FelicaAccess {
     checkBlockNumbers(blocks, 0xff);
     if (blocks.length === 0) return [];
     // Selected every call: another caller, or a reset, may have changed the selection.
-    const selected = await this.channel.send(part3SelectServiceCommand(serviceCode), { accept: acceptAll });
+    const selected = await this.channel.send(part3SelectServiceCommand(serviceCode), {
+      accept: acceptAll,
+    });
     if (selected.sw === SW.FILE_NOT_FOUND) {
       throw felicaError('service-not-found', 'the card has no such service', { sw: selected.sw });
     }
@@ -140,16 +160,82 @@ class Part3FelicaAccess implements FelicaAccess {
     for (const block of blocks) {
       const response = await this.channel.send(part3ReadBlockCommand(block), { accept: acceptAll });
       if (response.sw === SW.WRONG_PARAMETERS) {
-        throw felicaError('block-out-of-range', 'block number beyond the service', { sw: response.sw });
+        throw felicaError('block-out-of-range', 'block number beyond the service', {
+          sw: response.sw,
+        });
       }
       if (response.sw !== SW.OK) throw readerStatusError(response.sw, 'READ BINARY (FeliCa block)');
       if (response.data.length !== BLOCK_SIZE) {
-        throw felicaError('block-length', `a block is ${BLOCK_SIZE} bytes, got ${response.data.length}`, {
-          length: response.data.length,
-        });
+        throw felicaError(
+          'block-length',
+          `a block is ${BLOCK_SIZE} bytes, got ${response.data.length}`,
+          {
+            length: response.data.length,
+          },
+        );
       }
       out.push(response.data.slice());
     }
     return out;
   }
+}
+
+// --- pseudo-APDUs: commands as data (style.md rule 6); sources in constants.ts ---------------
+
+/** GET DATA: the IDm of the FeliCa card in the field. */
+export function getIdmCommand(): CommandApdu {
+  return {
+    cla: PSEUDO_CLA,
+    ins: PSEUDO_INS.GET_DATA,
+    p1: 0,
+    p2: 0,
+    le: 256,
+    label: 'GET DATA (IDm)',
+  };
+}
+
+/**
+ * ACS pass-through of one FeliCa frame. Marked secret so traces mask the frame: it carries the
+ * IDm, which identifies a rider's card (style.md rule 14).
+ */
+export function acsPassThroughCommand(frame: Uint8Array): CommandApdu {
+  if (frame.length < 1 || frame.length > 255)
+    throw felicaError('invalid-argument', `frame of ${frame.length} bytes`);
+  return {
+    cla: PSEUDO_CLA,
+    ins: PSEUDO_INS.PASS_THROUGH,
+    p1: 0,
+    p2: 0,
+    data: frame,
+    secret: true,
+    label: 'FeliCa pass-through',
+  };
+}
+
+/** PC/SC Part 3 SELECT FILE of one FeliCa service, as Sony's driver maps it. */
+export function part3SelectServiceCommand(serviceCode: number): CommandApdu {
+  if (!isUint(serviceCode, 0xffff))
+    throw felicaError('invalid-argument', `service code ${serviceCode} is not 16-bit`);
+  return {
+    cla: PSEUDO_CLA,
+    ins: PSEUDO_INS.SELECT_FILE,
+    p1: PART3_SELECT_P1,
+    p2: PART3_SELECT_P2,
+    data: Uint8Array.of(serviceCode & 0xff, serviceCode >> 8),
+    label: 'SELECT FILE (FeliCa service)',
+  };
+}
+
+/** PC/SC Part 3 READ BINARY of one block of the selected service (P1 00, P2 block, Le 00). */
+export function part3ReadBlockCommand(block: number): CommandApdu {
+  if (!isUint(block, 0xff))
+    throw felicaError('invalid-argument', `part 3 reads blocks 0..255, got ${block}`);
+  return {
+    cla: PSEUDO_CLA,
+    ins: PSEUDO_INS.READ_BINARY,
+    p1: 0,
+    p2: block,
+    le: 256,
+    label: 'READ BINARY (FeliCa block)',
+  };
 }

@@ -131,6 +131,7 @@ export const PART3_STANDARD_FELICA = 0x11;
 export const PART3_CARD_NAME_FELICA = 0x003b;
 
 /** The FeliCa ATR as the ACM1252U-Y3 manual §5.2.6 prints it (TCK 42 included). */
+// prettier-ignore
 export const ACM1252U_FELICA_ATR = Uint8Array.of(
   0x3b, 0x8f, 0x80, 0x01, 0x80, 0x4f, 0x0c, 0xa0, 0x00, 0x00, 0x03, 0x06, 0x11, 0x00, 0x3b, 0x00, 0x00, 0x00,
   0x00, 0x42,
@@ -175,7 +176,8 @@ export function isFelicaAtr(atr: Uint8Array): boolean {
     if (tag === ATR_TAG_APPLICATION_IDENTIFIER) {
       if (len < PCSC_RID.length + 3) return false;
       for (let i = 0; i < PCSC_RID.length; i += 1) if (value[i] !== PCSC_RID[i]) return false;
-      const name = ((value[PCSC_RID.length + 1] as number) << 8) | (value[PCSC_RID.length + 2] as number);
+      const name =
+        ((value[PCSC_RID.length + 1] as number) << 8) | (value[PCSC_RID.length + 2] as number);
       return FELICA_CARD_NAMES.includes(name);
     }
     at += 2 + len;

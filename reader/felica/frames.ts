@@ -1,5 +1,4 @@
 import { bytesEqual } from '../../shared/bytes.ts';
-import type { CommandApdu } from '../apdu/command.ts';
 import { ReaderError } from '../errors.ts';
 import {
   BLOCK_ELEMENT_ACCESS_MODE_MASK,
@@ -11,17 +10,13 @@ import {
   IDM_LENGTH,
   MAX_BLOCKS_PER_READ,
   MAX_SERVICES_PER_READ,
-  PART3_SELECT_P1,
-  PART3_SELECT_P2,
   PMM_LENGTH,
   POLLING_REQUEST,
-  PSEUDO_CLA,
-  PSEUDO_INS,
   STATUS_FLAG2,
 } from './constants.ts';
 
 /**
- * FeliCa frame codec and the pseudo-APDUs that carry frames. Pure: bytes in, bytes or typed
+ * FeliCa frame codec (the pseudo-APDUs that carry frames are in access.ts). Pure: bytes in, bytes or typed
  * errors out. Every failure is `ReaderError('reader/felica')` with a stable `details.reason`
  * (below) so callers branch on data, never on message text. IDm values never appear in
  * messages or details: they identify a rider's card.
@@ -64,7 +59,9 @@ export interface BlockRef {
 
 function checkIdm(idm: Uint8Array): void {
   if (idm.length !== IDM_LENGTH) {
-    throw felicaError('idm-length', `an IDm is ${IDM_LENGTH} bytes, got ${idm.length}`, { length: idm.length });
+    throw felicaError('idm-length', `an IDm is ${IDM_LENGTH} bytes, got ${idm.length}`, {
+      length: idm.length,
+    });
   }
 }
 
@@ -84,14 +81,21 @@ export function readWithoutEncryptionFrame(
 ): Uint8Array {
   checkIdm(idm);
   if (serviceCodes.length < 1 || serviceCodes.length > MAX_SERVICES_PER_READ) {
-    throw felicaError('invalid-argument', `1..${MAX_SERVICES_PER_READ} services per read, got ${serviceCodes.length}`);
+    throw felicaError(
+      'invalid-argument',
+      `1..${MAX_SERVICES_PER_READ} services per read, got ${serviceCodes.length}`,
+    );
   }
   if (blocks.length < 1 || blocks.length > MAX_BLOCKS_PER_READ) {
-    throw felicaError('invalid-argument', `1..${MAX_BLOCKS_PER_READ} blocks per read, got ${blocks.length}`);
+    throw felicaError(
+      'invalid-argument',
+      `1..${MAX_BLOCKS_PER_READ} blocks per read, got ${blocks.length}`,
+    );
   }
   const out: number[] = [0, FELICA_COMMAND.READ_WITHOUT_ENCRYPTION, ...idm, serviceCodes.length];
   for (const code of serviceCodes) {
-    if (!isUint(code, 0xffff)) throw felicaError('invalid-argument', `service code ${code} is not 16-bit`);
+    if (!isUint(code, 0xffff))
+      throw felicaError('invalid-argument', `service code ${code} is not 16-bit`);
     out.push(code & 0xff, code >> 8);
   }
   out.push(blocks.length);
@@ -99,7 +103,8 @@ export function readWithoutEncryptionFrame(
     if (!isUint(service, serviceCodes.length - 1)) {
       throw felicaError('invalid-argument', `block list element names service index ${service}`);
     }
-    if (!isUint(block, 0xffff)) throw felicaError('invalid-argument', `block number ${block} is not 16-bit`);
+    if (!isUint(block, 0xffff))
+      throw felicaError('invalid-argument', `block number ${block} is not 16-bit`);
     if (block < 0x100) out.push(BLOCK_ELEMENT_TWO_BYTE | service, block);
     else out.push(service, block & 0xff, block >> 8);
   }
@@ -109,12 +114,17 @@ export function readWithoutEncryptionFrame(
 
 /** Checks the parts every response frame shares: length byte and response code. */
 function checkResponseHead(frame: Uint8Array, code: number, minLength: number): void {
-  if (frame.length < 2) throw felicaError('truncated', `a FeliCa frame needs 2 bytes, got ${frame.length}`);
+  if (frame.length < 2)
+    throw felicaError('truncated', `a FeliCa frame needs 2 bytes, got ${frame.length}`);
   if (frame[0] !== frame.length) {
-    throw felicaError('length-mismatch', `length byte ${frame[0]} but the frame has ${frame.length} bytes`, {
-      declared: frame[0],
-      actual: frame.length,
-    });
+    throw felicaError(
+      'length-mismatch',
+      `length byte ${frame[0]} but the frame has ${frame.length} bytes`,
+      {
+        declared: frame[0],
+        actual: frame.length,
+      },
+    );
   }
   if (frame[1] !== code) {
     throw felicaError('response-code', `expected response code ${code}, got ${frame[1]}`, {
@@ -123,7 +133,10 @@ function checkResponseHead(frame: Uint8Array, code: number, minLength: number): 
     });
   }
   if (frame.length < minLength) {
-    throw felicaError('truncated', `response ${code} needs ${minLength} bytes, got ${frame.length}`);
+    throw felicaError(
+      'truncated',
+      `response ${code} needs ${minLength} bytes, got ${frame.length}`,
+    );
   }
 }
 
@@ -156,12 +169,17 @@ export function parseReadWithoutEncryptionResponse(
   const sf2 = frame[11] as number;
   if (sf1 !== 0 || sf2 !== 0) throw statusFlagError(sf1, sf2);
   const count = frame[12];
-  if (count === undefined) throw felicaError('truncated', 'the response ends before its block count');
+  if (count === undefined)
+    throw felicaError('truncated', 'the response ends before its block count');
   if (frame.length !== 13 + count * BLOCK_SIZE) {
-    throw felicaError('block-count', `${count} blocks announced, ${frame.length - 13} data bytes sent`, {
-      announced: count,
-      dataBytes: frame.length - 13,
-    });
+    throw felicaError(
+      'block-count',
+      `${count} blocks announced, ${frame.length - 13} data bytes sent`,
+      {
+        announced: count,
+        dataBytes: frame.length - 13,
+      },
+    );
   }
   if (expectedBlocks !== undefined && count !== expectedBlocks) {
     throw felicaError('block-count', `asked for ${expectedBlocks} blocks, got ${count}`, {
@@ -170,17 +188,30 @@ export function parseReadWithoutEncryptionResponse(
     });
   }
   const out: Uint8Array[] = [];
-  for (let i = 0; i < count; i += 1) out.push(frame.slice(13 + i * BLOCK_SIZE, 13 + (i + 1) * BLOCK_SIZE));
+  for (let i = 0; i < count; i += 1)
+    out.push(frame.slice(13 + i * BLOCK_SIZE, 13 + (i + 1) * BLOCK_SIZE));
   return out;
 }
 
 /** Polling frame: `06 00 [system code BE] [request code] [time slots]` (User's Manual §4.4.2). */
-export function pollingFrame(systemCode: number, requestCode: number = POLLING_REQUEST.NONE, timeSlots = 0): Uint8Array {
-  if (!isUint(systemCode, 0xffff)) throw felicaError('invalid-argument', `system code ${systemCode} is not 16-bit`);
+export function pollingFrame(
+  systemCode: number,
+  requestCode: number = POLLING_REQUEST.NONE,
+  timeSlots = 0,
+): Uint8Array {
+  if (!isUint(systemCode, 0xffff))
+    throw felicaError('invalid-argument', `system code ${systemCode} is not 16-bit`);
   if (!isUint(requestCode, 0xff) || !isUint(timeSlots, 0xff)) {
     throw felicaError('invalid-argument', 'request code and time slots are bytes');
   }
-  return Uint8Array.of(6, FELICA_COMMAND.POLLING, systemCode >> 8, systemCode & 0xff, requestCode, timeSlots);
+  return Uint8Array.of(
+    6,
+    FELICA_COMMAND.POLLING,
+    systemCode >> 8,
+    systemCode & 0xff,
+    requestCode,
+    timeSlots,
+  );
 }
 
 export interface PollingResponse {
@@ -194,7 +225,10 @@ export interface PollingResponse {
 export function parsePollingResponse(frame: Uint8Array): PollingResponse {
   checkResponseHead(frame, FELICA_RESPONSE.POLLING, 2 + IDM_LENGTH + PMM_LENGTH);
   if (frame.length !== 18 && frame.length !== 20) {
-    throw felicaError('length-mismatch', `a polling response is 18 or 20 bytes, got ${frame.length}`);
+    throw felicaError(
+      'length-mismatch',
+      `a polling response is 18 or 20 bytes, got ${frame.length}`,
+    );
   }
   const idm = frame.slice(2, 10);
   const pmm = frame.slice(10, 18);
@@ -204,9 +238,19 @@ export function parsePollingResponse(frame: Uint8Array): PollingResponse {
 // --- card side: what a FeliCa card makes of a Read Without Encryption frame ------------------
 
 export type ReadCommandDecode =
-  | { readonly kind: 'ok'; readonly idm: Uint8Array; readonly serviceCodes: number[]; readonly blocks: BlockRef[] }
+  | {
+      readonly kind: 'ok';
+      readonly idm: Uint8Array;
+      readonly serviceCodes: number[];
+      readonly blocks: BlockRef[];
+    }
   /** The card answers with these status flags (and no block data). */
-  | { readonly kind: 'status'; readonly idm: Uint8Array; readonly sf1: number; readonly sf2: number }
+  | {
+      readonly kind: 'status';
+      readonly idm: Uint8Array;
+      readonly sf1: number;
+      readonly sf2: number;
+    }
   /** The card does not answer: the frame is not one it can parse. */
   | { readonly kind: 'silent' };
 
@@ -218,12 +262,23 @@ export type ReadCommandDecode =
  * existence and block ranges are the caller's to check. A frame cut short gets no answer.
  */
 export function decodeReadWithoutEncryptionCommand(frame: Uint8Array): ReadCommandDecode {
-  if (frame.length < 11 || frame[0] !== frame.length || frame[1] !== FELICA_COMMAND.READ_WITHOUT_ENCRYPTION) {
+  if (
+    frame.length < 11 ||
+    frame[0] !== frame.length ||
+    frame[1] !== FELICA_COMMAND.READ_WITHOUT_ENCRYPTION
+  ) {
     return { kind: 'silent' };
   }
   const idm = frame.slice(2, 10);
+  const answer = (sf1: number, sf2: number): ReadCommandDecode => ({
+    kind: 'status',
+    idm,
+    sf1,
+    sf2,
+  });
   const m = frame[10] as number;
-  if (m < 1 || m > MAX_SERVICES_PER_READ) return { kind: 'status', idm, sf1: 0xff, sf2: STATUS_FLAG2.ILLEGAL_NUMBER_OF_SERVICE };
+  if (m < 1 || m > MAX_SERVICES_PER_READ)
+    return answer(0xff, STATUS_FLAG2.ILLEGAL_NUMBER_OF_SERVICE);
   let at = 11;
   const serviceCodes: number[] = [];
   for (let i = 0; i < m; i += 1) {
@@ -236,7 +291,7 @@ export function decodeReadWithoutEncryptionCommand(frame: Uint8Array): ReadComma
   const n = frame[at];
   if (n === undefined) return { kind: 'silent' };
   at += 1;
-  if (n < 1 || n > MAX_BLOCKS_PER_READ) return { kind: 'status', idm, sf1: 0xff, sf2: STATUS_FLAG2.ILLEGAL_NUMBER_OF_BLOCK };
+  if (n < 1 || n > MAX_BLOCKS_PER_READ) return answer(0xff, STATUS_FLAG2.ILLEGAL_NUMBER_OF_BLOCK);
   const blocks: BlockRef[] = [];
   for (let i = 0; i < n; i += 1) {
     const head = frame[at];
@@ -248,9 +303,9 @@ export function decodeReadWithoutEncryptionCommand(frame: Uint8Array): ReadComma
     at += twoByte ? 2 : 3;
     const service = head & BLOCK_ELEMENT_SERVICE_INDEX_MASK;
     const location = 1 << (i % 8);
-    if (service >= m) return { kind: 'status', idm, sf1: location, sf2: STATUS_FLAG2.ILLEGAL_BLOCK_LIST_ORDER };
+    if (service >= m) return answer(location, STATUS_FLAG2.ILLEGAL_BLOCK_LIST_ORDER);
     if ((head & BLOCK_ELEMENT_ACCESS_MODE_MASK) !== 0) {
-      return { kind: 'status', idm, sf1: location, sf2: STATUS_FLAG2.ILLEGAL_BLOCK_LIST_ACCESS_MODE };
+      return answer(location, STATUS_FLAG2.ILLEGAL_BLOCK_LIST_ACCESS_MODE);
     }
     blocks.push({ service, block: b0 | (b1 << 8) });
   }
@@ -261,54 +316,28 @@ export function decodeReadWithoutEncryptionCommand(frame: Uint8Array): ReadComma
 /** A Read Without Encryption response frame: the blocks, or status flags and no data. */
 export function readWithoutEncryptionResponseFrame(
   idm: Uint8Array,
-  result: { readonly blocks: readonly Uint8Array[] } | { readonly sf1: number; readonly sf2: number },
+  result:
+    { readonly blocks: readonly Uint8Array[] } | { readonly sf1: number; readonly sf2: number },
 ): Uint8Array {
   checkIdm(idm);
   if ('sf1' in result) {
-    return Uint8Array.of(12, FELICA_RESPONSE.READ_WITHOUT_ENCRYPTION, ...idm, result.sf1, result.sf2);
+    return Uint8Array.of(
+      12,
+      FELICA_RESPONSE.READ_WITHOUT_ENCRYPTION,
+      ...idm,
+      result.sf1,
+      result.sf2,
+    );
   }
   const { blocks } = result;
-  if (blocks.length > MAX_BLOCKS_PER_READ) throw felicaError('invalid-argument', `at most ${MAX_BLOCKS_PER_READ} blocks`);
+  if (blocks.length > MAX_BLOCKS_PER_READ)
+    throw felicaError('invalid-argument', `at most ${MAX_BLOCKS_PER_READ} blocks`);
   const out = new Uint8Array(13 + blocks.length * BLOCK_SIZE);
   out.set([out.length, FELICA_RESPONSE.READ_WITHOUT_ENCRYPTION, ...idm, 0, 0, blocks.length]);
   blocks.forEach((b, i) => {
-    if (b.length !== BLOCK_SIZE) throw felicaError('block-length', `a block is ${BLOCK_SIZE} bytes, got ${b.length}`);
+    if (b.length !== BLOCK_SIZE)
+      throw felicaError('block-length', `a block is ${BLOCK_SIZE} bytes, got ${b.length}`);
     out.set(b, 13 + i * BLOCK_SIZE);
   });
   return out;
-}
-
-// --- pseudo-APDUs (constants.ts for their sources) -------------------------------------------
-
-/** GET DATA: the IDm of the FeliCa card in the field. */
-export function getIdmCommand(): CommandApdu {
-  return { cla: PSEUDO_CLA, ins: PSEUDO_INS.GET_DATA, p1: 0, p2: 0, le: 256, label: 'GET DATA (IDm)' };
-}
-
-/**
- * ACS pass-through of one FeliCa frame. Marked secret so traces mask the frame: it carries the
- * IDm, which identifies a rider's card (style.md rule 14).
- */
-export function acsPassThroughCommand(frame: Uint8Array): CommandApdu {
-  if (frame.length < 1 || frame.length > 255) throw felicaError('invalid-argument', `frame of ${frame.length} bytes`);
-  return { cla: PSEUDO_CLA, ins: PSEUDO_INS.PASS_THROUGH, p1: 0, p2: 0, data: frame, secret: true, label: 'FeliCa pass-through' };
-}
-
-/** PC/SC Part 3 SELECT FILE of one FeliCa service, as Sony's driver maps it. */
-export function part3SelectServiceCommand(serviceCode: number): CommandApdu {
-  if (!isUint(serviceCode, 0xffff)) throw felicaError('invalid-argument', `service code ${serviceCode} is not 16-bit`);
-  return {
-    cla: PSEUDO_CLA,
-    ins: PSEUDO_INS.SELECT_FILE,
-    p1: PART3_SELECT_P1,
-    p2: PART3_SELECT_P2,
-    data: Uint8Array.of(serviceCode & 0xff, serviceCode >> 8),
-    label: 'SELECT FILE (FeliCa service)',
-  };
-}
-
-/** PC/SC Part 3 READ BINARY of one block of the selected service (P1 00, P2 block, Le 00). */
-export function part3ReadBlockCommand(block: number): CommandApdu {
-  if (!isUint(block, 0xff)) throw felicaError('invalid-argument', `part 3 reads blocks 0..255, got ${block}`);
-  return { cla: PSEUDO_CLA, ins: PSEUDO_INS.READ_BINARY, p1: 0, p2: block, le: 256, label: 'READ BINARY (FeliCa block)' };
 }

@@ -102,9 +102,13 @@ function label(table: ReadonlyMap<number, Label>, code: number): Label {
 
 function checkBlock(block: Uint8Array): void {
   if (block.length !== BLOCK_SIZE) {
-    throw felicaError('block-length', `a history block is ${BLOCK_SIZE} bytes, got ${block.length}`, {
-      length: block.length,
-    });
+    throw felicaError(
+      'block-length',
+      `a history block is ${BLOCK_SIZE} bytes, got ${block.length}`,
+      {
+        length: block.length,
+      },
+    );
   }
 }
 
@@ -146,13 +150,22 @@ export function decodeSuicaHistory(block: Uint8Array): DecodedSuicaHistory | und
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Year, month and day of a 'YYYY-MM-DD' a history block can carry, or undefined. */
-export function parseSuicaDate(date: string): { year: number; month: number; day: number } | undefined {
+export function parseSuicaDate(
+  date: string,
+): { year: number; month: number; day: number } | undefined {
   const m = DATE.exec(date);
   if (!m) return undefined;
   const year = Number(m[1]);
   const month = Number(m[2]);
   const day = Number(m[3]);
-  if (year < 2000 || year > 2127 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+  if (
+    year < 2000 ||
+    year > 2127 ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > daysInMonth(year, month)
+  ) {
     return undefined;
   }
   return { year, month, day };
@@ -160,7 +173,9 @@ export function parseSuicaDate(date: string): { year: number; month: number; day
 
 function field(name: string, value: number, max: number): number {
   if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw felicaError('invalid-argument', `${name} must be an integer in 0..${max}`, { field: name });
+    throw felicaError('invalid-argument', `${name} must be an integer in 0..${max}`, {
+      field: name,
+    });
   }
   return value;
 }
@@ -168,7 +183,10 @@ function field(name: string, value: number, max: number): number {
 /** The exact inverse of decodeSuicaHistory (the simulator writes its profile with it). */
 export function encodeSuicaHistory(entry: SuicaHistoryEntry): Uint8Array {
   const date = parseSuicaDate(entry.date);
-  if (!date) throw felicaError('invalid-argument', 'date must be a real day in YYYY-MM-DD, 2000..2127', { field: 'date' });
+  if (!date)
+    throw felicaError('invalid-argument', 'date must be a real day in YYYY-MM-DD, 2000..2127', {
+      field: 'date',
+    });
   const packed = ((date.year - 2000) << 9) | (date.month << 5) | date.day;
   const entryCode = field('entryCode', entry.entryCode, 0xffff);
   const exitCode = field('exitCode', entry.exitCode, 0xffff);
@@ -220,7 +238,8 @@ export function decodeSuicaAttributes(block: Uint8Array): SuicaAttributes {
 
 export function encodeSuicaAttributes(attributes: SuicaAttributes): Uint8Array {
   const out = new Uint8Array(BLOCK_SIZE);
-  out[8] = (field('cardType', attributes.cardType, 0x0f) << 4) | field('area', attributes.area, 0x0f);
+  out[8] =
+    (field('cardType', attributes.cardType, 0x0f) << 4) | field('area', attributes.area, 0x0f);
   const balance = field('balance', attributes.balance, 0xffff);
   out[11] = balance & 0xff;
   out[12] = balance >> 8;
@@ -247,9 +266,18 @@ export async function readSuicaHistory(
   access: FelicaAccess,
   maxEntries: number = SUICA_HISTORY_DEPTH,
 ): Promise<DecodedSuicaHistory[]> {
+  if (!Number.isInteger(maxEntries) || maxEntries < 0 || maxEntries > 0xffff) {
+    throw felicaError(
+      'invalid-argument',
+      `maxEntries must be an integer in 0..65535, got ${maxEntries}`,
+    );
+  }
   const out: DecodedSuicaHistory[] = [];
   for (let first = 0; first < maxEntries; first += MAX_BLOCKS_PER_READ) {
-    const numbers = Array.from({ length: Math.min(MAX_BLOCKS_PER_READ, maxEntries - first) }, (_, i) => first + i);
+    const numbers = Array.from(
+      { length: Math.min(MAX_BLOCKS_PER_READ, maxEntries - first) },
+      (_, i) => first + i,
+    );
     let blocks: Uint8Array[];
     try {
       blocks = await access.readBlocks(SERVICE.HISTORY, numbers);
@@ -268,7 +296,10 @@ export async function readSuicaHistory(
 }
 
 /** One block at a time, until the card says the block is beyond the service. */
-async function readUntilOutOfRange(access: FelicaAccess, numbers: readonly number[]): Promise<Uint8Array[]> {
+async function readUntilOutOfRange(
+  access: FelicaAccess,
+  numbers: readonly number[],
+): Promise<Uint8Array[]> {
   const out: Uint8Array[] = [];
   for (const n of numbers) {
     try {
@@ -295,7 +326,8 @@ export async function readBalance(access: FelicaAccess): Promise<SuicaBalance | 
     const [block] = await access.readBlocks(SERVICE.ATTRIBUTES, [0]);
     if (block) return { balance: decodeSuicaAttributes(block).balance, source: 'attributes' };
   } catch (error) {
-    if (!isFelicaReason(error, 'service-not-found', 'block-out-of-range', 'status-flags')) throw error;
+    if (!isFelicaReason(error, 'service-not-found', 'block-out-of-range', 'status-flags'))
+      throw error;
   }
   const [newest] = await access.readBlocks(SERVICE.HISTORY, [0]);
   const entry = newest ? decodeSuicaHistory(newest) : undefined;

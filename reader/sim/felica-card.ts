@@ -20,7 +20,10 @@ import {
   SUICA_HISTORY_DEPTH,
   SYSTEM_CODE_TRANSIT,
 } from '../felica/constants.ts';
-import { decodeReadWithoutEncryptionCommand, readWithoutEncryptionResponseFrame } from '../felica/frames.ts';
+import {
+  decodeReadWithoutEncryptionCommand,
+  readWithoutEncryptionResponseFrame,
+} from '../felica/frames.ts';
 import { encodeSuicaAttributes, encodeSuicaHistory } from '../felica/suica.ts';
 import type { SimulatedCard } from './card.ts';
 import type { FelicaProfile } from './felica-profile.ts';
@@ -135,17 +138,24 @@ export class FelicaCardSim implements SimulatedCard {
     const code = frame[1] as number;
     if (code === FELICA_COMMAND.POLLING) return this.polling(frame);
     // Every other command addresses the card by IDm; another card's IDm gets no answer.
-    if (frame.length < 2 + IDM_LENGTH || !bytesEqual(frame.subarray(2, 2 + IDM_LENGTH), this.idm)) return undefined;
+    if (frame.length < 2 + IDM_LENGTH || !bytesEqual(frame.subarray(2, 2 + IDM_LENGTH), this.idm))
+      return undefined;
     switch (code) {
       case FELICA_COMMAND.READ_WITHOUT_ENCRYPTION:
         return this.readWithoutEncryption(frame);
       case FELICA_COMMAND.REQUEST_SERVICE:
         return this.requestService(frame);
       case FELICA_COMMAND.REQUEST_RESPONSE:
-        return frame.length === 10 ? this.withIdm(FELICA_RESPONSE.REQUEST_RESPONSE, [0x00]) : undefined; // Mode 0
+        return frame.length === 10
+          ? this.withIdm(FELICA_RESPONSE.REQUEST_RESPONSE, [0x00])
+          : undefined; // Mode 0
       case FELICA_COMMAND.REQUEST_SYSTEM_CODE:
         return frame.length === 10
-          ? this.withIdm(FELICA_RESPONSE.REQUEST_SYSTEM_CODE, [1, SYSTEM_CODE_TRANSIT >> 8, SYSTEM_CODE_TRANSIT & 0xff])
+          ? this.withIdm(FELICA_RESPONSE.REQUEST_SYSTEM_CODE, [
+              1,
+              SYSTEM_CODE_TRANSIT >> 8,
+              SYSTEM_CODE_TRANSIT & 0xff,
+            ])
           : undefined;
       default:
         return undefined;
@@ -160,11 +170,21 @@ export class FelicaCardSim implements SimulatedCard {
     if (frame.length !== 6) return undefined;
     const hi = frame[2] as number;
     const lo = frame[3] as number;
-    const matches = (hi === 0xff || hi === SYSTEM_CODE_TRANSIT >> 8) && (lo === 0xff || lo === (SYSTEM_CODE_TRANSIT & 0xff));
+    const matches =
+      (hi === 0xff || hi === SYSTEM_CODE_TRANSIT >> 8) &&
+      (lo === 0xff || lo === (SYSTEM_CODE_TRANSIT & 0xff));
     if (!matches) return undefined;
     const extra =
-      frame[4] === POLLING_REQUEST.SYSTEM_CODE ? [SYSTEM_CODE_TRANSIT >> 8, SYSTEM_CODE_TRANSIT & 0xff] : [];
-    return Uint8Array.of(2 + 16 + extra.length, FELICA_RESPONSE.POLLING, ...this.idm, ...this.pmm, ...extra);
+      frame[4] === POLLING_REQUEST.SYSTEM_CODE
+        ? [SYSTEM_CODE_TRANSIT >> 8, SYSTEM_CODE_TRANSIT & 0xff]
+        : [];
+    return Uint8Array.of(
+      2 + 16 + extra.length,
+      FELICA_RESPONSE.POLLING,
+      ...this.idm,
+      ...this.pmm,
+      ...extra,
+    );
   }
 
   private requestService(frame: Uint8Array): Uint8Array | undefined {
@@ -188,11 +208,17 @@ export class FelicaCardSim implements SimulatedCard {
       const location = 1 << (i % 8);
       const service = this.services.get(decoded.serviceCodes[ref.service] as number);
       if (!service) {
-        return readWithoutEncryptionResponseFrame(this.idm, { sf1: location, sf2: STATUS_FLAG2.ILLEGAL_SERVICE_CODE_LIST });
+        return readWithoutEncryptionResponseFrame(this.idm, {
+          sf1: location,
+          sf2: STATUS_FLAG2.ILLEGAL_SERVICE_CODE_LIST,
+        });
       }
       const block = service[ref.block];
       if (!block) {
-        return readWithoutEncryptionResponseFrame(this.idm, { sf1: location, sf2: STATUS_FLAG2.ILLEGAL_BLOCK_NUMBER });
+        return readWithoutEncryptionResponseFrame(this.idm, {
+          sf1: location,
+          sf2: STATUS_FLAG2.ILLEGAL_BLOCK_NUMBER,
+        });
       }
       blocks.push(block);
     }
@@ -228,22 +254,12 @@ function status(sw: number): Uint8Array {
  * 00 <TCK>`, with TCK the XOR of T0 through the last historical byte (ISO/IEC 7816-3 §8.2.5).
  */
 export function felicaAtr(): Uint8Array {
+  // prettier-ignore
   const body = Uint8Array.of(
-    0x3b,
-    0x8f,
-    0x80,
-    0x01,
-    0x80,
-    0x4f,
-    0x0c,
-    ...PCSC_RID,
-    PART3_STANDARD_FELICA,
-    PART3_CARD_NAME_FELICA >> 8,
-    PART3_CARD_NAME_FELICA & 0xff,
-    0,
-    0,
-    0,
-    0,
+    0x3b, 0x8f, 0x80, 0x01, // TS, T0 (TD1, 15 historical bytes), TD1 (TD2, T=0), TD2 (T=1)
+    0x80, 0x4f, 0x0c, ...PCSC_RID, // category, application identifier tag and length, RID
+    PART3_STANDARD_FELICA, PART3_CARD_NAME_FELICA >> 8, PART3_CARD_NAME_FELICA & 0xff,
+    0, 0, 0, 0, // RFU
   );
   let tck = 0;
   for (const b of body.subarray(1)) tck ^= b;

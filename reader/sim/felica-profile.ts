@@ -19,7 +19,9 @@ const historyEntry = z.object({
   usageType: byte,
   paymentType: byte,
   entryExitType: byte,
-  date: z.string().refine((d) => parseSuicaDate(d) !== undefined, { message: 'not a real day in 2000..2127' }),
+  date: z
+    .string()
+    .refine((d) => parseSuicaDate(d) !== undefined, { message: 'not a real day in 2000..2127' }),
   entryCode: u16,
   exitCode: u16,
   balance: u16,
@@ -48,7 +50,11 @@ const profileSchema = z
     // The newest entry records the balance left after it: a card cannot disagree with itself.
     const newest = p.history[0];
     if (newest && newest.balance !== p.balance) {
-      ctx.addIssue({ code: 'custom', path: ['balance'], message: 'differs from the newest history entry' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['balance'],
+        message: 'differs from the newest history entry',
+      });
     }
   });
 
@@ -64,7 +70,10 @@ export interface FelicaProfile {
 export function loadFelicaProfile(json: unknown): FelicaProfile {
   const parsed = profileSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', code: i.code }));
+    const issues = parsed.error.issues.map((i) => ({
+      path: i.path.map(String).join('.') || '(root)',
+      code: i.code,
+    }));
     throw new ReaderError(
       'reader/profile-invalid',
       `FeliCa profile invalid: ${issues.map((i) => `${i.path} (${i.code})`).join(', ')}`,

@@ -41,7 +41,8 @@ export class UnknownCardSim implements SimulatedCard {
     } catch {
       return status(SW.WRONG_LENGTH);
     }
-    if (cmd.cla === CLA_ISO) return status(cmd.ins === INS_SELECT ? SW.FILE_NOT_FOUND : SW.INS_NOT_SUPPORTED);
+    if (cmd.cla === CLA_ISO)
+      return status(cmd.ins === INS_SELECT ? SW.FILE_NOT_FOUND : SW.INS_NOT_SUPPORTED);
     if (cmd.cla !== CLA_READER) return status(SW.CLA_NOT_SUPPORTED);
     if (cmd.ins !== INS_GET_DATA) return status(SW.INS_NOT_SUPPORTED);
     if (cmd.p1 !== 0 || cmd.p2 !== 0) return status(SW.WRONG_P1P2);

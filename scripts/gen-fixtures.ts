@@ -1,5 +1,6 @@
 /**
- * Generates the My Number Card simulator's fixtures: `npx tsx scripts/gen-fixtures.ts [--new-ca]`.
+ * Generates the My Number Card simulator's fixtures:
+ * `npx tsx scripts/gen-fixtures.ts [--new-ca] [--new-keys]`.
  *
  * Outputs (committed):
  * - reader/sim/profiles/sim-cv-ca-keys.json — public keys of the simulator's CV CAs, in the
@@ -8,8 +9,10 @@
  * - reader/sim/profiles/mynumber-default.json, mynumber-senior.json — card profiles;
  * - scripts/fixtures/sim-ca.private.json — the CA private keys, kept so a rerun reuses them
  *   (pass --new-ca to make new ones). SIMULATOR-ONLY TEST KEYS.
- * Deterministic apart from RSA key generation: card keys are new on every run, CA keys only
- * with --new-ca; serial numbers, dates and images are fixed.
+ * Deterministic apart from RSA key generation: a rerun reuses the CA keys (new ones with
+ * --new-ca) and each profile's card keys (new ones with --new-keys, or when the profile does
+ * not exist yet); serial numbers, dates and images are fixed, and PKCS#1 v1.5 signatures are
+ * deterministic, so a plain rerun reproduces the committed files.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, webcrypto, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -216,8 +219,30 @@ const CARDS: readonly CardSpec[] = [
   },
 ];
 
-async function makeProfile(spec: CardSpec, ca: CaKeys, roots: { auth: JpkiRoot; sign: JpkiRoot }): Promise<void> {
-  const k = {
+const existingKeysSchema = z.object({
+  keys: z.object({
+    text: z.object({ apKey: z.string(), signingKey: z.string() }),
+    surface: z.object({ apKey: z.string(), cardKey: z.string() }),
+    jpki: z.object({ authKey: z.string(), signKey: z.string() }),
+  }),
+});
+
+type CardKeys = Record<'textAp' | 'textSigning' | 'surfaceAp' | 'surfaceCard' | 'auth' | 'sign', KeyObject>;
+
+/** The card keys of an existing profile, or new ones (always with --new-keys). */
+function cardKeys(path: string, fresh: boolean): CardKeys {
+  if (!fresh && existsSync(path)) {
+    const { keys } = existingKeysSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+    return {
+      textAp: createPrivateKey(keys.text.apKey),
+      textSigning: createPrivateKey(keys.text.signingKey),
+      surfaceAp: createPrivateKey(keys.surface.apKey),
+      surfaceCard: createPrivateKey(keys.surface.cardKey),
+      auth: createPrivateKey(keys.jpki.authKey),
+      sign: createPrivateKey(keys.jpki.signKey),
+    };
+  }
+  return {
     textAp: newRsaKey(),
     textSigning: newRsaKey(),
     surfaceAp: newRsaKey(),
@@ -225,6 +250,10 @@ async function makeProfile(spec: CardSpec, ca: CaKeys, roots: { auth: JpkiRoot; 
     auth: newRsaKey(),
     sign: newRsaKey(),
   };
+}
+
+async function makeProfile(spec: CardSpec, ca: CaKeys, roots: { auth: JpkiRoot; sign: JpkiRoot }, freshKeys: boolean): Promise<void> {
+  const k = cardKeys(join(PROFILES, spec.file), freshKeys);
   const cv = (caName: string, caKey: KeyObject, key: KeyObject): string =>
     b64(buildCvCertificate(cvKeyId(caName), simSubjectKeyId(key), key, caKey));
   const { holder, card } = spec.json;
@@ -281,7 +310,7 @@ async function main(): Promise<void> {
       '- `sign_ca_sim.pem` issues the simulated 署名用 certificates (JPKI EF 0001).\n\n' +
       'Trust them only when testing against the simulator, never for real cards.\n',
   );
-  for (const spec of CARDS) await makeProfile(spec, ca, roots);
+  for (const spec of CARDS) await makeProfile(spec, ca, roots, process.argv.includes('--new-keys'));
 
   // Check the outputs load, with the modules reading code will use (imported only now, after
   // the profiles they embed have been written).

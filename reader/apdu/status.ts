@@ -7,6 +7,7 @@ export const SW = {
   END_OF_FILE: 0x6282, // fewer bytes than Le: end of file reached
   VERIFY_FAILED: 0x63c0, // 63Cx: wrong PIN, x tries left (63C0: the try that exhausted it)
   WRONG_LENGTH: 0x6700,
+  INCOMPATIBLE_FILE_STRUCTURE: 0x6981,
   SECURITY_NOT_SATISFIED: 0x6982,
   AUTH_BLOCKED: 0x6983,
   REFERENCE_DATA_BLOCKED: 0x6984, // the My Number Card's answer once a PIN is blocked
@@ -15,6 +16,7 @@ export const SW = {
   INCORRECT_DATA: 0x6a80,
   FUNCTION_NOT_SUPPORTED: 0x6a81,
   FILE_NOT_FOUND: 0x6a82,
+  RECORD_NOT_FOUND: 0x6a83,
   WRONG_P1P2: 0x6a86,
   REFERENCE_NOT_FOUND: 0x6a88,
   WRONG_PARAMETERS: 0x6b00,
@@ -45,6 +47,7 @@ const DESCRIPTIONS: ReadonlyMap<number, string> = new Map([
   [0x6a80, 'incorrect parameters in the data field'],
   [0x6a81, 'function not supported'],
   [0x6a82, 'file or application not found'],
+  [0x6a83, 'record not found'],
   [0x6a86, 'incorrect parameters P1-P2'],
   [0x6a88, 'referenced data not found'],
   [0x6b00, 'wrong parameters (offset outside the EF)'],

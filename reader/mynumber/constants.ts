@@ -1,4 +1,12 @@
 import { fromHex } from '../../shared/bytes.ts';
+import {
+  ISO_CLA,
+  ISO_INS,
+  READ_RECORD_P2_BY_NUMBER,
+  SELECT,
+  VERIFY_P2_SELECTED_KEY,
+  MAX_SHORT_LE,
+} from '../iso7816/constants.ts';
 
 /**
  * The My Number Card (個人番号カード) as numbers: application AIDs, file identifiers, TLV tags,
@@ -111,43 +119,23 @@ export const JUKI_EF = {
 /** 共通カードAP: one record EF read with READ RECORD(1, SFI 1) (jpki/myna src/unknown.rs L23). */
 export const COMMON_SFI = 1;
 
-/** Instruction bytes (card-protocols.md "Commands"; jpki/myna src/reader.rs L139-269). */
+/**
+ * Instruction bytes (card-protocols.md "Commands"; jpki/myna src/reader.rs L139-269): the ISO
+ * ones come from reader/iso7816/constants.ts, plus the card's proprietary sign command.
+ */
 export const INS = {
-  /** ISO 7816-4 SELECT. */
-  SELECT: 0xa4,
-  /** ISO 7816-4 READ BINARY. */
-  READ_BINARY: 0xb0,
-  /** ISO 7816-4 READ RECORD. */
-  READ_RECORD: 0xb2,
-  /** ISO 7816-4 VERIFY (also the non-consuming retry query without data). */
-  VERIFY: 0x20,
-  /** ISO 7816-4 GET CHALLENGE. */
-  GET_CHALLENGE: 0x84,
+  ...ISO_INS,
   /** PERFORM SECURITY OPERATION, class 80: JPKI signature and the card-present challenge. */
   SIGN: 0x2a,
 } as const;
 
 /** Class bytes: ISO interindustry and proprietary (the sign command, card-protocols.md). */
 export const CLA = {
-  ISO: 0x00,
+  ISO: ISO_CLA,
   PROPRIETARY: 0x80,
 } as const;
 
-/** SELECT parameters: P1 04 = by DF name, 02 = EF under the current DF; P2 0C = no response data. */
-export const SELECT = {
-  P1_BY_DF_NAME: 0x04,
-  P1_EF_UNDER_CURRENT_DF: 0x02,
-  P2_NO_RESPONSE_DATA: 0x0c,
-  FID_LENGTH: 2,
-  /** ISO 7816-4 §5.3.1.2: an AID is 5..16 bytes; a prefix may be shorter. */
-  MAX_AID_LENGTH: 16,
-} as const;
-
-/** VERIFY `00 20 00 80`: P2 80 = the key EF selected in the current DF (card-protocols.md). */
-export const VERIFY_P2_SELECTED_KEY = 0x80;
-
-/** READ RECORD P2 low bits 100: P1 is a record number (ISO 7816-4 §7.3.3). */
-export const READ_RECORD_P2_BY_NUMBER = 0x04;
+export { SELECT, VERIFY_P2_SELECTED_KEY, READ_RECORD_P2_BY_NUMBER };
 
 /** GET CHALLENGE `00 84 00 00 08` (myna-card TextAp challenge, anchors.md A.7). */
 export const CHALLENGE_LENGTH = 8;
@@ -159,7 +147,7 @@ export const SIGN_P1P2 = {
 } as const;
 
 /** READ BINARY chunk: short APDUs only, Le 00 = 256 (card-protocols.md; jpki/myna reader.rs L173). */
-export const MAX_READ_CHUNK = 256;
+export const MAX_READ_CHUNK = MAX_SHORT_LE;
 
 /** Credential formats and retry counts (card-protocols.md "Credentials"; anchors.md A.5). */
 export const CREDENTIAL = {

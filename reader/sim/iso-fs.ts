@@ -119,8 +119,6 @@ export interface IsoCardOptions {
 }
 
 /** ISO 7816-4 Table 6, not (yet) named in reader/apdu/status.ts. */
-const SW_INCOMPATIBLE_FILE = 0x6981; // command incompatible with file structure
-const SW_RECORD_NOT_FOUND = 0x6a83;
 const wrongLe = (exact: number): number => (SW1_WRONG_LE << 8) | (exact % MAX_READ_CHUNK); // 6Cxx, 00 = 256
 const MAX_REPORTED_TRIES = 0x0f;
 const SFI_RFU = 31;
@@ -252,7 +250,7 @@ export class IsoCard implements IsoCardView {
     if (cmd.data !== undefined || cmd.le === undefined) return status(SW.WRONG_LENGTH);
     const ef = this.ef;
     if (!ef) return status(SW.NO_CURRENT_EF);
-    if (ef.kind !== 'transparent') return status(SW_INCOMPATIBLE_FILE);
+    if (ef.kind !== 'transparent') return status(SW.INCOMPATIBLE_FILE_STRUCTURE);
     if (!this.isSatisfied(ef.read)) return status(SW.SECURITY_NOT_SATISFIED);
     const offset = (cmd.p1 << 8) | cmd.p2;
     if (offset >= ef.content.length) return status(SW.WRONG_PARAMETERS);
@@ -268,11 +266,11 @@ export class IsoCard implements IsoCardView {
     // SFI 0 means the current EF (ISO 7816-4 §7.3.3).
     const ef = sfi === 0 ? this.ef : this.df?.efs.find((e) => e.kind === 'record' && e.sfi === sfi);
     if (!ef) return status(sfi === 0 ? SW.NO_CURRENT_EF : SW.FILE_NOT_FOUND);
-    if (ef.kind !== 'record') return status(SW_INCOMPATIBLE_FILE);
+    if (ef.kind !== 'record') return status(SW.INCOMPATIBLE_FILE_STRUCTURE);
     this.ef = ef;
     if (!this.isSatisfied(ef.read)) return status(SW.SECURITY_NOT_SATISFIED);
     const record = ef.records[cmd.p1 - 1];
-    if (!record) return status(SW_RECORD_NOT_FOUND);
+    if (!record) return status(SW.RECORD_NOT_FOUND);
     if (record.length > cmd.le) return status(wrongLe(record.length));
     return { data: record.slice(), sw: SW.OK };
   }

@@ -80,9 +80,16 @@ describe('BER-TLV: headers', () => {
   });
 
   it('rejects garbage with reader/tlv-invalid', () => {
-    for (const h of ['00 01', '1f 05 01 00', '1f 80 01 00', '30 80', '30 85 0000000001', '1f ff ff ff 01 00']) {
+    for (const h of ['00 01', '1f 00 01 00', '1f 80 01 00', '30 80', '30 85 0000000001', '1f ff ff ff 01 00']) {
       expect(() => parseTlvHeader(fromHex(h)), h).toThrowError(expect.objectContaining({ code: 'reader/tlv-invalid' }) as Error);
     }
+  });
+
+  it('accepts the two-byte tags the card uses below 1F (FF10, DF11..DF13)', () => {
+    expect(parseTlvHeader(fromHex('ff100c'))).toMatchObject({ tag: 0xff10, constructed: true, length: 12 });
+    expect(parseTlvHeader(fromHex('df1108'))).toMatchObject({ tag: 0xdf11, length: 8 });
+    const myNumberFile = fromHex('ff100c' + Buffer.from('537686677188').toString('hex') + 'ffffffff');
+    expect(new TextDecoder().decode(parseTlv(myNumberFile).value)).toBe('537686677188');
   });
 
   it('an incomplete header asks for more', () => {

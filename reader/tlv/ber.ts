@@ -54,7 +54,9 @@ export function parseTlvHeader(bytes: Uint8Array, offset = 0): TlvHeader {
     for (;;) {
       if (at >= bytes.length) throw new TlvIncompleteError(1, `tag at ${offset}`);
       const b = bytes[at] as number;
-      if (count === 1 && (b <= 0x1e || b === 0x80)) {
+      // X.690 §8.1.2.4.2 forbids a leading 0x80 (and 0x00). ISO/IEC 7816-4 also forbids
+      // 01..1E here, but the My Number Card uses FF10 and DF11..DF13: the card wins.
+      if (count === 1 && (b === 0x00 || b === 0x80)) {
         throw invalid(`second tag byte ${hex2(b)} is not allowed`, at);
       }
       tag = tag * 256 + b;

@@ -12,6 +12,7 @@ import {
 } from '../apdu/status.ts';
 import { describeCommand, formatCommandBytes, isSecretCommand } from '../apdu/trace.ts';
 import { ReaderError, StatusWordError } from '../errors.ts';
+import { getResponse } from '../iso7816/commands.ts';
 import type { CardTransport, Disposition } from './types.ts';
 
 export interface SendOptions {
@@ -90,14 +91,7 @@ export class CardChannel {
       if (i >= MAX_GET_RESPONSE || total > MAX_RESPONSE_BYTES) {
         throw new ReaderError('reader/malformed-response', 'GET RESPONSE chain does not end');
       }
-      const next = await this.transmitOnce({
-        cla: cmd.cla & 0x03, // same logical channel
-        ins: 0xc0,
-        p1: 0,
-        p2: 0,
-        le: sw & 0xff || 256,
-        label: 'GET RESPONSE',
-      });
+      const next = await this.transmitOnce(getResponse(cmd.cla, sw & 0xff || 256));
       parts.push(next.data);
       total += next.data.length;
       sw = next.sw;
@@ -114,16 +108,17 @@ export class CardChannel {
   private async transmitOnce(cmd: CommandApdu): Promise<ResponseApdu> {
     const bytes = encodeCommand(cmd, this.lengthMode);
     const recvLength = (cmd.le ?? 256) + 2;
+    const secret = isSecretCommand(cmd);
     const tracing = this.log.isLevelEnabled('debug');
     const started = tracing ? performance.now() : 0;
     try {
-      const response = parseResponse(await this.transport.transmit(bytes, { recvLength }));
+      const response = parseResponse(await this.transport.transmit(bytes, secret ? { recvLength, secret } : { recvLength }));
       if (tracing) {
         // Response data can be personal (the basic four): trace its length only.
         this.log.debug(
           {
             reader: this.transport.readerName,
-            command: formatCommandBytes(bytes, isSecretCommand(cmd)),
+            command: formatCommandBytes(bytes, secret),
             label: cmd.label,
             responseLength: response.data.length,
             sw: response.sw.toString(16).padStart(4, '0'),
@@ -134,7 +129,7 @@ export class CardChannel {
       }
       return response;
     } finally {
-      if (isSecretCommand(cmd)) bytes.fill(0);
+      if (secret) bytes.fill(0);
     }
   }
 }

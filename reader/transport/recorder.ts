@@ -8,7 +8,7 @@ import type { CardTransport, Disposition, TransmitOptions } from './types.ts';
  */
 export class RecordingTransport implements CardTransport {
   private readonly inner: CardTransport;
-  private readonly exchanges: { command: Uint8Array; answer: TranscriptAnswer }[] = [];
+  private readonly exchanges: { command: Uint8Array; answer: TranscriptAnswer; secret: boolean }[] = [];
 
   constructor(inner: CardTransport) {
     this.inner = inner;
@@ -32,15 +32,17 @@ export class RecordingTransport implements CardTransport {
 
   async transmit(command: Uint8Array, options?: TransmitOptions): Promise<Uint8Array> {
     const copy = command.slice();
-    const secret = secretDataRange(copy);
-    if (secret) copy.fill(0, secret.start, secret.end); // never hold a PIN beyond the exchange
+    const flagged = options?.secret === true;
+    const range = secretDataRange(copy, flagged);
+    if (range) copy.fill(0, range.start, range.end); // never hold a PIN beyond the exchange
     try {
       const response = await this.inner.transmit(command, options);
-      this.exchanges.push({ command: copy, answer: { kind: 'response', bytes: response.slice() } });
+      this.exchanges.push({ command: copy, answer: { kind: 'response', bytes: response.slice() }, secret: flagged });
       return response;
     } catch (error) {
       if (error instanceof ReaderError && (error.code === 'reader/card-removed' || error.code === 'reader/timeout')) {
-        this.exchanges.push({ command: copy, answer: { kind: error.code === 'reader/timeout' ? 'timeout' : 'removed' } });
+        const kind = error.code === 'reader/timeout' ? 'timeout' : 'removed';
+        this.exchanges.push({ command: copy, answer: { kind }, secret: flagged });
       }
       throw error;
     }

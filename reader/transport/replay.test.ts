@@ -112,4 +112,11 @@ describe('ReplayTransport', () => {
     await again.transmit(fromHex('0020008004 35353535'.replace(' ', '')));
     again.assertFinished();
   });
+
+  it('the recorder masks commands the sender flags as secret (a FeliCa frame with the IDm)', async () => {
+    const source = new ReplayTransport(parseTranscript('=> ff 00 00 00 03 aa bb cc\n<= 90 00\n'));
+    const recorder = new RecordingTransport(source);
+    await recorder.transmit(fromHex('ff00000003aabbcc'), { secret: true });
+    expect(recorder.transcript()).toContain('=> ff 00 00 00 03 xx xx xx');
+  });
 });

@@ -115,16 +115,19 @@ export function formatExpected(expected: ExpectedCommand): string {
   return Array.from(expected.bytes, (b, i) => (expected.mask[i] ? 'xx' : b.toString(16).padStart(2, '0'))).join(' ');
 }
 
-/** Offsets of a short command's data field when it is a secret (VERIFY data), else none. */
-export function secretDataRange(command: Uint8Array): { start: number; end: number } | undefined {
-  const head = { cla: command[0] ?? 0, ins: command[1] ?? 0 };
+/**
+ * Offsets of a short command's data field when it is a secret (VERIFY data, or anything the
+ * sender flagged, such as a FeliCa frame carrying the IDm), else none.
+ */
+export function secretDataRange(command: Uint8Array, flagged = false): { start: number; end: number } | undefined {
+  const head = { cla: command[0] ?? 0, ins: command[1] ?? 0, secret: flagged };
   if (!isSecretCommand(head) || command.length <= 5) return undefined;
   return { start: 5, end: Math.min(command.length, 5 + (command[4] as number)) };
 }
 
 /** A command's bytes for a transcript line, with the data of secret commands masked. */
-export function formatRecordedCommand(command: Uint8Array): string {
-  const secret = secretDataRange(command);
+export function formatRecordedCommand(command: Uint8Array, flagged = false): string {
+  const secret = secretDataRange(command, flagged);
   return Array.from(command, (b, i) =>
     secret && i >= secret.start && i < secret.end ? 'xx' : b.toString(16).padStart(2, '0'),
   ).join(' ');
@@ -132,13 +135,13 @@ export function formatRecordedCommand(command: Uint8Array): string {
 
 export function formatTranscript(
   atr: Uint8Array,
-  exchanges: readonly { command: Uint8Array; answer: TranscriptAnswer }[],
+  exchanges: readonly { command: Uint8Array; answer: TranscriptAnswer; secret?: boolean }[],
   header: readonly string[] = [],
 ): string {
   const out = header.map((h) => `# ${h}`);
   if (atr.length > 0) out.push(`@atr ${toHex(atr, ' ')}`);
   for (const e of exchanges) {
-    out.push(`=> ${formatRecordedCommand(e.command)}`);
+    out.push(`=> ${formatRecordedCommand(e.command, e.secret)}`);
     out.push(
       e.answer.kind === 'response'
         ? `<= ${toHex(e.answer.bytes, ' ')}`

@@ -7,6 +7,8 @@
 export interface TransmitOptions {
   /** Maximum response length (data + SW) to accept; PC/SC needs it explicitly. */
   readonly recvLength?: number;
+  /** The command carries a secret or an identifier (PIN, IDm in a FeliCa frame): never record it. */
+  readonly secret?: boolean;
 }
 
 export interface CardTransport {

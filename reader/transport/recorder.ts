@@ -8,10 +8,17 @@ import type { CardTransport, Disposition, TransmitOptions } from './types.ts';
  */
 export class RecordingTransport implements CardTransport {
   private readonly inner: CardTransport;
+  private readonly keepFlagged: boolean;
   private readonly exchanges: { command: Uint8Array; answer: TranscriptAnswer; secret: boolean }[] = [];
 
-  constructor(inner: CardTransport) {
+  /**
+   * `keepFlagged`: record commands their sender flagged as carrying an identifier (a FeliCa
+   * frame with the IDm) in full. Only for recordings from simulators, whose identifiers are
+   * made up; VERIFY data is masked regardless.
+   */
+  constructor(inner: CardTransport, options: { keepFlagged?: boolean } = {}) {
     this.inner = inner;
+    this.keepFlagged = options.keepFlagged ?? false;
   }
 
   get readerName(): string {
@@ -32,7 +39,7 @@ export class RecordingTransport implements CardTransport {
 
   async transmit(command: Uint8Array, options?: TransmitOptions): Promise<Uint8Array> {
     const copy = command.slice();
-    const flagged = options?.secret === true;
+    const flagged = options?.secret === true && !this.keepFlagged;
     const range = secretDataRange(copy, flagged);
     if (range) copy.fill(0, range.start, range.end); // never hold a PIN beyond the exchange
     try {

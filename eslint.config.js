@@ -12,7 +12,10 @@ const restrict = (dirs, message, extra = []) => [
   'error',
   {
     patterns: [{ regex: into(...dirs), message }],
-    paths: extra.map((name) => ({ name, message: `${name} is I/O: only transports and composition roots may import it.` })),
+    paths: extra.map((name) => ({
+      name,
+      message: `${name} is I/O: only transports and composition roots may import it.`,
+    })),
   },
 ];
 
@@ -28,7 +31,10 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': 'error',
       eqeqeq: ['error', 'always'],
     },
@@ -36,7 +42,10 @@ export default tseslint.config(
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
+    },
   },
   {
     files: ['shared/**/*.ts'],
@@ -44,7 +53,15 @@ export default tseslint.config(
       'no-restricted-imports': restrict(
         ['reader', 'hardware', 'kiosk', 'scripts', 'test'],
         'shared/ is the bottom layer: it imports nothing project-internal above it.',
-        [...deviceModules, 'node:fs', 'node:net', 'node:child_process', 'fs', 'net', 'child_process'],
+        [
+          ...deviceModules,
+          'node:fs',
+          'node:net',
+          'node:child_process',
+          'fs',
+          'net',
+          'child_process',
+        ],
       ),
     },
   },
@@ -71,14 +88,28 @@ export default tseslint.config(
   {
     files: ['kiosk/**/*.ts', 'kiosk/**/*.tsx'],
     rules: {
-      'no-restricted-imports': restrict(['scripts', 'test'], 'kiosk/ may not import scripts/ or test/.'),
+      'no-restricted-imports': restrict(
+        ['scripts', 'test'],
+        'kiosk/ may not import scripts/ or test/.',
+      ),
     },
   },
   {
     files: ['kiosk/renderer/**/*.ts', 'kiosk/renderer/**/*.tsx'],
     rules: {
       'no-restricted-imports': restrict(
-        ['reader', 'hardware', 'store', 'sync', 'service', 'main', 'preload', 'cli', 'scripts', 'test'],
+        [
+          'reader',
+          'hardware',
+          'store',
+          'sync',
+          'service',
+          'main',
+          'preload',
+          'cli',
+          'scripts',
+          'test',
+        ],
         'The renderer imports only shared/ contracts and its own files.',
         [...deviceModules, 'ws', 'pino'],
       ),

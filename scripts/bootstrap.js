@@ -110,10 +110,15 @@ function mtime(path) {
 function ensureNpmDependencies() {
   const marker = join(ROOT, 'node_modules', '.package-lock.json');
   const lock = join(ROOT, 'package-lock.json');
-  const stale = !existsSync(marker) || mtime(lock) > mtime(marker) || mtime(join(ROOT, 'package.json')) > mtime(marker);
+  const stale =
+    !existsSync(marker) ||
+    mtime(lock) > mtime(marker) ||
+    mtime(join(ROOT, 'package.json')) > mtime(marker);
   if (stale) {
     const ci = existsSync(lock);
-    say(`installing npm dependencies (npm ${ci ? 'ci' : 'install'}); native bindings are built from source`);
+    say(
+      `installing npm dependencies (npm ${ci ? 'ci' : 'install'}); native bindings are built from source`,
+    );
     run('npm', [ci ? 'ci' : 'install', '--no-audit', '--no-fund']);
   }
   const binding = join(ROOT, 'node_modules', 'pcsclite', 'build', 'Release', 'pcsclite.node');
@@ -164,7 +169,8 @@ function ensurePcscd(vpcdJustInstalled) {
   const pid = pcscdPid();
   const vpcdInstalled = existsSync('/usr/lib/pcsc/drivers/serial/libifdvpcd.so');
   if (pid === undefined) {
-    if (!isRoot && !systemdRunning()) fail('pcscd is not running; start it as root: sudo /usr/sbin/pcscd');
+    if (!isRoot && !systemdRunning())
+      fail('pcscd is not running; start it as root: sudo /usr/sbin/pcscd');
     say('starting pcscd');
     startPcscd();
   } else if (vpcdInstalled && (vpcdJustInstalled || !listeningPorts().has(VPCD_PORT))) {
@@ -190,19 +196,39 @@ function ensureQuickackRoute() {
   const route = capture('ip', ['route', 'show', 'table', 'local', `${SIM_HOST}/32`]) ?? '';
   if (route.includes('quickack 1')) return;
   if (!isRoot) {
-    say(`note: without root, simulated-card round trips stay ~40 ms (delayed ACK); as root: ip route replace local ${SIM_HOST}/32 dev lo table local quickack 1`);
+    say(
+      `note: without root, simulated-card round trips stay ~40 ms (delayed ACK); as root: ip route replace local ${SIM_HOST}/32 dev lo table local quickack 1`,
+    );
     return;
   }
   say(`adding a quickack route for the simulators' loopback address ${SIM_HOST}`);
-  const r = dryRun ? { status: 0 } : spawnSync('ip', ['route', 'replace', 'local', `${SIM_HOST}/32`, 'dev', 'lo', 'table', 'local', 'quickack', '1']);
-  if (r.status !== 0) say('could not add the route (no CAP_NET_ADMIN?); simulated cards will be slower, nothing else changes');
+  const r = dryRun
+    ? { status: 0 }
+    : spawnSync('ip', [
+        'route',
+        'replace',
+        'local',
+        `${SIM_HOST}/32`,
+        'dev',
+        'lo',
+        'table',
+        'local',
+        'quickack',
+        '1',
+      ]);
+  if (r.status !== 0)
+    say(
+      'could not add the route (no CAP_NET_ADMIN?); simulated cards will be slower, nothing else changes',
+    );
 }
 
 function checkPrivatePcscd() {
   // Integration tests run a private pcscd per test file in its own mount namespace.
   const r = spawnSync('unshare', ['-m', 'true']);
   if (r.status !== 0) {
-    fail('integration tests need `unshare -m` (root with CAP_SYS_ADMIN) to run private pcscd instances');
+    fail(
+      'integration tests need `unshare -m` (root with CAP_SYS_ADMIN) to run private pcscd instances',
+    );
   }
 }
 

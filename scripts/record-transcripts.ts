@@ -21,7 +21,9 @@ export async function recordTranscript(sequence: CardSequence<unknown>): Promise
   return recorder.transcript([
     `${sequence.name}: ${sequence.description}`,
     `recorded from the ${sequence.card} simulator (default profile) by scripts/record-transcripts.ts; do not edit`,
-    ...(sequence.pin ? ['VERIFY data is masked (xx); the simulated card\'s PIN is in scripts/lib/card-sequences.ts'] : []),
+    ...(sequence.pin
+      ? ["VERIFY data is masked (xx); the simulated card's PIN is in scripts/lib/card-sequences.ts"]
+      : []),
   ]);
 }
 
@@ -30,10 +32,10 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
   mkdirSync(TRANSCRIPT_DIR, { recursive: true });
   let stale = 0;
   for (const sequence of CARD_SEQUENCES) {
-    const text = await recordTranscript(sequence as CardSequence<unknown>);
+    const text = await recordTranscript(sequence);
     const file = join(TRANSCRIPT_DIR, `${sequence.name}.apdu`);
     if (check) {
-      let committed = '';
+      let committed: string;
       try {
         committed = readFileSync(file, 'utf8');
       } catch {
@@ -45,7 +47,9 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
       }
     } else {
       writeFileSync(file, text);
-      console.log(`wrote ${file} (${text.split('\n').filter((l) => l.startsWith('=>')).length} exchanges)`);
+      console.log(
+        `wrote ${file} (${text.split('\n').filter((l) => l.startsWith('=>')).length} exchanges)`,
+      );
     }
   }
   process.exit(stale > 0 ? 1 : 0);

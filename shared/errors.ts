@@ -43,7 +43,9 @@ export function hasErrorCode<C extends ErrorCode>(
   value: unknown,
   ...codes: readonly C[]
 ): value is KazasuError<C> {
-  return value instanceof KazasuError && (codes as readonly string[]).includes(value.code);
+  if (!(value instanceof KazasuError)) return false;
+  const code: string = (value as KazasuError).code;
+  return (codes as readonly string[]).includes(code);
 }
 
 /** Turns anything thrown into the serialised error shape, without leaking stack traces. */

@@ -2,7 +2,11 @@
  * Rejects with `onTimeout()` when `promise` has not settled within `ms`. The underlying work
  * is not cancelled (a native PC/SC call cannot be); callers treat the resource as suspect.
  */
-export function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+export function withTimeout<T>(
+  promise: Promise<T>,
+  ms: number,
+  onTimeout: () => Error,
+): Promise<T> {
   if (!Number.isFinite(ms) || ms <= 0) return promise;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(onTimeout()), ms);

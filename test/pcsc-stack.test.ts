@@ -38,7 +38,14 @@ describe('readers and cards through pcscd + vpcd', () => {
     const reader = await stack.insert(0, new EchoCard());
     const transport = await stack.hub.connect(reader);
     const channel = new CardChannel(transport);
-    const r = await channel.send({ cla: 0, ins: 1, p1: 0, p2: 0, data: fromHex('0102030405'), le: 5 });
+    const r = await channel.send({
+      cla: 0,
+      ins: 1,
+      p1: 0,
+      p2: 0,
+      data: fromHex('0102030405'),
+      le: 5,
+    });
     expect(toHex(r.data)).toBe('0102030405');
     // A second PC/SC context in this process stands for another program.
     const { createPcscHub } = await import('../kiosk/devices/pcsc.ts');
@@ -72,7 +79,9 @@ describe('readers and cards through pcscd + vpcd', () => {
     const back = stack.next((e) => e.type === 'card-present' && e.reader === reader);
     slot.swap(new EchoCard());
     await back;
-    expect(() => channel.assertSameCard()).toThrowError(expect.objectContaining({ code: 'reader/card-swapped' }) as Error);
+    expect(() => channel.assertSameCard()).toThrowError(
+      expect.objectContaining({ code: 'reader/card-swapped' }) as Error,
+    );
     await expect(channel.send({ cla: 0, ins: 1, p1: 0, p2: 0, le: 1 })).rejects.toMatchObject({
       code: expect.stringMatching(/^reader\/(card-removed|card-reset)$/) as string,
     });

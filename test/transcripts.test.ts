@@ -35,16 +35,19 @@ async function live<T>(sequence: CardSequence<T>): Promise<T> {
   return sequence.run(new CardChannel(directTransport(createSimulatedCard(sequence.card))));
 }
 
-describe.each(CARD_SEQUENCES.map((s) => [s.name, s] as const))('transcript %s', (_name, sequence) => {
-  it('the simulator still answers exactly as recorded', async () => {
-    expect(await recordTranscript(sequence as CardSequence<unknown>)).toBe(load(sequence.name));
-  });
+describe.each(CARD_SEQUENCES.map((s) => [s.name, s] as const))(
+  'transcript %s',
+  (_name, sequence) => {
+    it('the simulator still answers exactly as recorded', async () => {
+      expect(await recordTranscript(sequence as CardSequence<unknown>)).toBe(load(sequence.name));
+    });
 
-  it('replays to the same result as the live simulator', async () => {
-    const s = sequence as CardSequence<unknown>;
-    expect(await replay(s)).toEqual(await live(s));
-  });
-});
+    it('replays to the same result as the live simulator', async () => {
+      const s = sequence as CardSequence<unknown>;
+      expect(await replay(s)).toEqual(await live(s));
+    });
+  },
+);
 
 describe('what the replayed sequences read', () => {
   const byName = Object.fromEntries(CARD_SEQUENCES.map((s) => [s.name, s]));
@@ -63,7 +66,9 @@ describe('what the replayed sequences read', () => {
     const read = await replay(byName['mynumber-auth-certificate'] as (typeof CARD_SEQUENCES)[2]);
     expect(read.identity.kind).toBe('my-number');
     const cert = new X509Certificate(fromHex(read.certificate));
-    const root = new X509Certificate(readFileSync('reader/sim/profiles/sim-jpki-roots/auth_ca_sim.pem'));
+    const root = new X509Certificate(
+      readFileSync('reader/sim/profiles/sim-jpki-roots/auth_ca_sim.pem'),
+    );
     expect(cert.verify(root.publicKey)).toBe(true);
   });
 

@@ -16,7 +16,10 @@ Run "kazasu <command> --help" for details. Set KAZASU_LOG_LEVEL=debug for APDU t
 
 type Handler = (argv: string[], ctx: CliContext) => Promise<number>;
 
-async function withPcsc(ctx: CliContext, run: (hub: ReaderHub) => Promise<number>): Promise<number> {
+async function withPcsc(
+  ctx: CliContext,
+  run: (hub: ReaderHub) => Promise<number>,
+): Promise<number> {
   const { createPcscHub } = await import('../devices/pcsc.ts');
   const hub = createPcscHub(ctx.logger);
   try {
@@ -87,7 +90,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(found.rest, ctx);
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      error instanceof UsageError ||
+      (error instanceof TypeError &&
+        'code' in error &&
+        String(error.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       ctx.err(`kazasu ${found.name}: ${error.message}\n\n${await command.help()}`);
       return 2;
     }

@@ -8,8 +8,11 @@ import { PcscHub, type PcscHubOptions } from '../../reader/pcsc/hub.ts';
  * (style.md rule 3). Each call establishes a fresh PC/SC context, which is how the hub
  * recovers after pcscd restarts.
  */
-export const pcscliteFactory: PcscBindingFactory = () => pcsclite() as unknown as PcscBinding;
+export const pcscliteFactory: PcscBindingFactory = (): PcscBinding => pcsclite();
 
-export function createPcscHub(logger: Logger, options: Omit<PcscHubOptions, 'logger'> = {}): PcscHub {
+export function createPcscHub(
+  logger: Logger,
+  options: Omit<PcscHubOptions, 'logger'> = {},
+): PcscHub {
   return new PcscHub(pcscliteFactory, { ...options, logger });
 }

@@ -84,13 +84,17 @@ export function encodeCommand(cmd: CommandApdu, mode: ApduLengthMode = 'short'):
  */
 export function decodeCommand(bytes: Uint8Array): CommandApdu & { readonly extended: boolean } {
   if (bytes.length < 4) {
-    throw new ReaderError('reader/apdu-invalid', `a command needs 4 header bytes, got ${bytes.length}`);
+    throw new ReaderError(
+      'reader/apdu-invalid',
+      `a command needs 4 header bytes, got ${bytes.length}`,
+    );
   }
   const [cla, ins, p1, p2] = bytes as unknown as [number, number, number, number];
   const body = bytes.subarray(4);
   const head = { cla, ins, p1, p2 };
   if (body.length === 0) return { ...head, extended: false }; // case 1
-  if (body.length === 1) return { ...head, le: body[0] === 0 ? 256 : (body[0] as number), extended: false }; // 2S
+  if (body.length === 1)
+    return { ...head, le: body[0] === 0 ? 256 : (body[0] as number), extended: false }; // 2S
   const b1 = body[0] as number;
   if (b1 !== 0) {
     // short case 3 or 4
@@ -99,7 +103,10 @@ export function decodeCommand(bytes: Uint8Array): CommandApdu & { readonly exten
       const le = body[1 + b1] as number;
       return { ...head, data: body.slice(1, 1 + b1), le: le === 0 ? 256 : le, extended: false };
     }
-    throw new ReaderError('reader/apdu-invalid', `Lc ${b1} does not match ${body.length - 1} body bytes`);
+    throw new ReaderError(
+      'reader/apdu-invalid',
+      `Lc ${b1} does not match ${body.length - 1} body bytes`,
+    );
   }
   // b1 = 0: extended length
   if (body.length === 3) {
@@ -114,5 +121,8 @@ export function decodeCommand(bytes: Uint8Array): CommandApdu & { readonly exten
     const l = ((body[3 + lc] as number) << 8) | (body[4 + lc] as number);
     return { ...head, data: body.slice(3, 3 + lc), le: l === 0 ? 65536 : l, extended: true }; // 4E
   }
-  throw new ReaderError('reader/apdu-invalid', `extended Lc ${lc} does not match ${body.length - 3} body bytes`);
+  throw new ReaderError(
+    'reader/apdu-invalid',
+    `extended Lc ${lc} does not match ${body.length - 3} body bytes`,
+  );
 }

@@ -35,7 +35,11 @@ describe('response APDUs', () => {
   });
 
   it('a response shorter than 2 bytes is malformed, never SW 0000', () => {
-    expect(() => parseResponse(fromHex('90'))).toThrowError(expect.objectContaining({ code: 'reader/malformed-response' }) as Error);
-    expect(() => parseResponse(new Uint8Array(0))).toThrowError(expect.objectContaining({ code: 'reader/malformed-response' }) as Error);
+    expect(() => parseResponse(fromHex('90'))).toThrowError(
+      expect.objectContaining({ code: 'reader/malformed-response' }) as Error,
+    );
+    expect(() => parseResponse(new Uint8Array(0))).toThrowError(
+      expect.objectContaining({ code: 'reader/malformed-response' }) as Error,
+    );
   });
 });

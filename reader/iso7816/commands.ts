@@ -17,7 +17,14 @@ export function selectByAid(aid: Uint8Array, label = 'SELECT DF'): CommandApdu {
   if (aid.length < 1 || aid.length > SELECT.MAX_AID_LENGTH) {
     throw new ReaderError('reader/apdu-invalid', `an AID is 1..16 bytes, got ${aid.length}`);
   }
-  return { cla: ISO_CLA, ins: ISO_INS.SELECT, p1: SELECT.P1_BY_DF_NAME, p2: SELECT.P2_NO_RESPONSE_DATA, data: aid, label };
+  return {
+    cla: ISO_CLA,
+    ins: ISO_INS.SELECT,
+    p1: SELECT.P1_BY_DF_NAME,
+    p2: SELECT.P2_NO_RESPONSE_DATA,
+    data: aid,
+    label,
+  };
 }
 
 /** `00 A4 02 0C 02 <FID>`: select an EF under the current DF. */
@@ -38,22 +45,46 @@ export function selectEf(fid: number, label = 'SELECT EF'): CommandApdu {
 /** `00 B0 <offset hi> <offset lo> <Le>` on the current EF (Le 256 is sent as 00). */
 export function readBinary(offset: number, le: number): CommandApdu {
   if (!Number.isInteger(offset) || offset < 0 || offset > MAX_READ_BINARY_OFFSET) {
-    throw new ReaderError('reader/apdu-invalid', `READ BINARY offset ${offset} is outside 0..32767`);
+    throw new ReaderError(
+      'reader/apdu-invalid',
+      `READ BINARY offset ${offset} is outside 0..32767`,
+    );
   }
   if (!Number.isInteger(le) || le < 1 || le > MAX_SHORT_LE) {
     throw new ReaderError('reader/apdu-invalid', `READ BINARY Le ${le} is outside 1..256`);
   }
-  return { cla: ISO_CLA, ins: ISO_INS.READ_BINARY, p1: offset >> 8, p2: offset & 0xff, le, label: 'READ BINARY' };
+  return {
+    cla: ISO_CLA,
+    ins: ISO_INS.READ_BINARY,
+    p1: offset >> 8,
+    p2: offset & 0xff,
+    le,
+    label: 'READ BINARY',
+  };
 }
 
 /** `00 20 00 80`: how many tries the selected key has left (63Cx), without spending one. */
 export function retriesQuery(): CommandApdu {
-  return { cla: ISO_CLA, ins: ISO_INS.VERIFY, p1: 0, p2: VERIFY_P2_SELECTED_KEY, label: 'VERIFY (tries left)' };
+  return {
+    cla: ISO_CLA,
+    ins: ISO_INS.VERIFY,
+    p1: 0,
+    p2: VERIFY_P2_SELECTED_KEY,
+    label: 'VERIFY (tries left)',
+  };
 }
 
 /** `00 20 00 80 Lc <secret>`: the data is masked in every trace and transcript. */
 export function verify(secret: Uint8Array): CommandApdu {
-  return { cla: ISO_CLA, ins: ISO_INS.VERIFY, p1: 0, p2: VERIFY_P2_SELECTED_KEY, data: secret, secret: true, label: 'VERIFY' };
+  return {
+    cla: ISO_CLA,
+    ins: ISO_INS.VERIFY,
+    p1: 0,
+    p2: VERIFY_P2_SELECTED_KEY,
+    data: secret,
+    secret: true,
+    label: 'VERIFY',
+  };
 }
 
 /** `00 B2 <record> <(SFI << 3) | 04> <Le>`. */
@@ -70,7 +101,14 @@ export function readRecord(record: number, sfi: number, le = MAX_SHORT_LE): Comm
 
 /** `00 84 00 00 <n>`. */
 export function getChallenge(length: number): CommandApdu {
-  return { cla: ISO_CLA, ins: ISO_INS.GET_CHALLENGE, p1: 0, p2: 0, le: length, label: 'GET CHALLENGE' };
+  return {
+    cla: ISO_CLA,
+    ins: ISO_INS.GET_CHALLENGE,
+    p1: 0,
+    p2: 0,
+    le: length,
+    label: 'GET CHALLENGE',
+  };
 }
 
 /** `<CLA> C0 00 00 <Le>`: the rest of a response announced by 61xx, on the same logical channel. */

@@ -25,8 +25,12 @@ describe('command builders', () => {
     expect(hex(readBinary(0x0100, 256))).toBe('00 b0 01 00 00');
     expect(hex(retriesQuery())).toBe('00 20 00 80');
     expect(verify(new TextEncoder().encode('1234'))).toMatchObject({ secret: true });
-    expect(() => readBinary(0x8000, 1)).toThrowError(expect.objectContaining({ code: 'reader/apdu-invalid' }) as Error);
-    expect(() => readBinary(0, 257)).toThrowError(expect.objectContaining({ code: 'reader/apdu-invalid' }) as Error);
+    expect(() => readBinary(0x8000, 1)).toThrowError(
+      expect.objectContaining({ code: 'reader/apdu-invalid' }) as Error,
+    );
+    expect(() => readBinary(0, 257)).toThrowError(
+      expect.objectContaining({ code: 'reader/apdu-invalid' }) as Error,
+    );
     expect(() => selectByAid(new Uint8Array(17))).toThrow();
   });
 });
@@ -47,7 +51,10 @@ describe('readTlvFile against the My Number simulator', () => {
     const channel = new CardChannel(directTransport(card()));
     await channel.send(selectByAid(AID.TEXT));
     await channel.send(selectEf(TEXT_EF.BASIC_FOUR));
-    await expect(readTlvFile(channel)).rejects.toMatchObject({ code: 'reader/status-word', sw: 0x6982 });
+    await expect(readTlvFile(channel)).rejects.toMatchObject({
+      code: 'reader/status-word',
+      sw: 0x6982,
+    });
     await channel.send(selectEf(TEXT_EF.PIN));
     expect((await channel.send(retriesQuery(), { accept: [anyVerifyFailure] })).sw).toBe(0x63c3);
     await channel.send(verify(new TextEncoder().encode('1234')));
@@ -83,7 +90,10 @@ describe('readTlvFile on bad files', () => {
       `=> 00 b0 00 07 06\n<= ${toHex(tlv.subarray(7, 10), ' ')} 62 82`,
     ].join('\n');
     const channel = new CardChannel(new ReplayTransport(parseTranscript(text)));
-    await expect(readTlvFile(channel)).rejects.toMatchObject({ code: 'reader/tlv-incomplete', details: { missing: 3 } });
+    await expect(readTlvFile(channel)).rejects.toMatchObject({
+      code: 'reader/tlv-incomplete',
+      details: { missing: 3 },
+    });
   });
 
   it('a short file is returned as far as it goes', async () => {

@@ -9,15 +9,24 @@ import { MAX_READ_BINARY_OFFSET, MAX_SHORT_LE, TLV_HEADER_PROBE } from './consta
  * Reads `length` bytes of the current EF from `offset`, in short READ BINARY chunks of at most
  * 256 bytes. A card that ends the file early (6282, or fewer bytes than asked) ends the read.
  */
-export async function readBinaryRange(channel: CardChannel, offset: number, length: number): Promise<Uint8Array> {
+export async function readBinaryRange(
+  channel: CardChannel,
+  offset: number,
+  length: number,
+): Promise<Uint8Array> {
   if (offset + length - 1 > MAX_READ_BINARY_OFFSET + MAX_SHORT_LE) {
-    throw new ReaderError('reader/apdu-invalid', `cannot read ${length} bytes at ${offset} with short READ BINARY`);
+    throw new ReaderError(
+      'reader/apdu-invalid',
+      `cannot read ${length} bytes at ${offset} with short READ BINARY`,
+    );
   }
   const out = new Uint8Array(length);
   let done = 0;
   while (done < length) {
     const want = Math.min(MAX_SHORT_LE, length - done);
-    const r = await channel.send(readBinary(offset + done, want), { accept: [SW.OK, SW.END_OF_FILE] });
+    const r = await channel.send(readBinary(offset + done, want), {
+      accept: [SW.OK, SW.END_OF_FILE],
+    });
     out.set(r.data.subarray(0, want), done);
     done += Math.min(r.data.length, want);
     if (r.sw === SW.END_OF_FILE || r.data.length < want) break;
@@ -34,16 +43,24 @@ export async function readTlvFile(channel: CardChannel, maxLength = 16384): Prom
   const head = await readBinaryRange(channel, 0, TLV_HEADER_PROBE);
   const total = tlvTotalLength(head); // tlv-incomplete if even the header is cut short
   if (total > maxLength) {
-    throw new ReaderError('reader/tlv-invalid', `the file claims a ${total}-byte TLV (limit ${maxLength})`, {
-      details: { total, maxLength },
-    });
+    throw new ReaderError(
+      'reader/tlv-invalid',
+      `the file claims a ${total}-byte TLV (limit ${maxLength})`,
+      {
+        details: { total, maxLength },
+      },
+    );
   }
   if (total <= head.length) return head.slice(0, total);
   const rest = await readBinaryRange(channel, head.length, total - head.length);
   if (rest.length !== total - head.length) {
-    throw new ReaderError('reader/tlv-incomplete', `the file ended ${total - head.length - rest.length} byte(s) early`, {
-      details: { missing: total - head.length - rest.length },
-    });
+    throw new ReaderError(
+      'reader/tlv-incomplete',
+      `the file ended ${total - head.length - rest.length} byte(s) early`,
+      {
+        details: { missing: total - head.length - rest.length },
+      },
+    );
   }
   const out = new Uint8Array(total);
   out.set(head, 0);

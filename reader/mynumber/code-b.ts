@@ -33,14 +33,20 @@ function invalid(message: string): CodeBError {
 }
 
 /** Year, month and day of a valid Gregorian 'YYYY-MM-DD', or undefined. */
-export function parseIsoDate(text: string): { year: number; month: number; day: number } | undefined {
+export function parseIsoDate(
+  text: string,
+): { year: number; month: number; day: number } | undefined {
   const m = ISO_DATE.exec(text);
   if (!m) return undefined;
   const year = Number(m[1]);
   const month = Number(m[2]);
   const day = Number(m[3]);
   const probe = new Date(Date.UTC(year, month - 1, day));
-  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) {
+  if (
+    probe.getUTCFullYear() !== year ||
+    probe.getUTCMonth() !== month - 1 ||
+    probe.getUTCDate() !== day
+  ) {
     return undefined;
   }
   return { year, month, day };
@@ -80,7 +86,11 @@ export function eraYymmdd(isoDate: string): string {
  * 4-digit security code printed on the card face. Example: 1980-02-17, 2035, 2285 →
  * 55021720352285.
  */
-export function verificationCodeB(birthDate: string, expiryYear: number, securityCode: string): string {
+export function verificationCodeB(
+  birthDate: string,
+  expiryYear: number,
+  securityCode: string,
+): string {
   if (!Number.isInteger(expiryYear) || expiryYear < 1000 || expiryYear > 9999) {
     throw invalid('expiry year must be a 4-digit Gregorian year');
   }

@@ -248,7 +248,9 @@ export const JPKI_TOKEN = {
  * DER prefix of a SHA-256 DigestInfo (RFC 8017 §9.2 note 1): what `80 2A` signs, followed by the
  * 32-byte digest (card-protocols.md "card-present challenge").
  */
-export const SHA256_DIGEST_INFO_PREFIX = fromHex('30 31 30 0d 06 09 60 86 48 01 65 03 04 02 01 05 00 04 20');
+export const SHA256_DIGEST_INFO_PREFIX = fromHex(
+  '30 31 30 0d 06 09 60 86 48 01 65 03 04 02 01 05 00 04 20',
+);
 
 /**
  * Contents the simulator has to invent because no source documents them. Reading code must not

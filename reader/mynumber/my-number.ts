@@ -19,5 +19,7 @@ export function myNumberCheckDigit(first11: string): number {
 
 /** True for 12 ASCII digits whose last digit is the check digit of the first 11. */
 export function isValidMyNumber(text: string): boolean {
-  return MY_NUMBER.test(text) && myNumberCheckDigit(text.slice(0, 11)) === text.charCodeAt(11) - 0x30;
+  return (
+    MY_NUMBER.test(text) && myNumberCheckDigit(text.slice(0, 11)) === text.charCodeAt(11) - 0x30
+  );
 }

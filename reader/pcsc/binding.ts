@@ -14,7 +14,12 @@ export interface PcscReaderBinding {
   removeAllListeners(event?: string): unknown;
   connect(options: { share_mode: number; protocol: number }, callback: NodeCallback<number>): void;
   disconnect(disposition: number, callback: (error?: Error | null) => void): void;
-  transmit(data: Buffer, responseLength: number, protocol: number, callback: NodeCallback<Buffer>): void;
+  transmit(
+    data: Buffer,
+    responseLength: number,
+    protocol: number,
+    callback: NodeCallback<Buffer>,
+  ): void;
   close(): void;
 }
 

@@ -45,8 +45,12 @@ export function pcscError(error: unknown, operation: string, reader: string): Re
   const scard = pcscCodeOf(error);
   const code = (scard !== undefined && CODE_MAP.get(scard)) || 'reader/pcsc';
   const hexCode = scard === undefined ? undefined : `0x${scard.toString(16).padStart(8, '0')}`;
-  return new ReaderError(code, `${operation} on "${reader}" failed${hexCode ? ` (${hexCode})` : ''}`, {
-    cause: error,
-    details: hexCode ? { scard: hexCode, reader } : { reader },
-  });
+  return new ReaderError(
+    code,
+    `${operation} on "${reader}" failed${hexCode ? ` (${hexCode})` : ''}`,
+    {
+      cause: error,
+      details: hexCode ? { scard: hexCode, reader } : { reader },
+    },
+  );
 }

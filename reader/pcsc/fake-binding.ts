@@ -1,6 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { CardSlot } from '../sim/slot.ts';
-import type { NodeCallback, PcscBinding, PcscBindingFactory, PcscReaderBinding } from './binding.ts';
+import type {
+  NodeCallback,
+  PcscBinding,
+  PcscBindingFactory,
+  PcscReaderBinding,
+} from './binding.ts';
 import { SCARD_DISPOSITION, SCARD_ERROR, SCARD_STATE } from './constants.ts';
 
 /**
@@ -19,7 +24,8 @@ export class FakePcsc {
   readonly transmitFailures = new Map<string, number>();
 
   readonly factory: PcscBindingFactory = () => {
-    if (!this.up) throw scardError('SCardEstablishContext', SCARD_ERROR.E_NO_SERVICE, 'Service not available.');
+    if (!this.up)
+      throw scardError('SCardEstablishContext', SCARD_ERROR.E_NO_SERVICE, 'Service not available.');
     const context = new FakeContext(this);
     this.contexts.add(context);
     return context;
@@ -43,7 +49,8 @@ export class FakePcsc {
   /** pcscd stops: every context and reader thread fails, later contexts cannot be made. */
   stopService(): void {
     this.up = false;
-    for (const c of this.contexts) c.failPending(scardError('SCardTransmit', SCARD_ERROR.F_COMM_ERROR, 'RPC transport error.'));
+    for (const c of this.contexts)
+      c.failPending(scardError('SCardTransmit', SCARD_ERROR.F_COMM_ERROR, 'RPC transport error.'));
     this.holders.clear();
     for (const c of [...this.contexts]) c.serviceStopped();
     this.contexts.clear();
@@ -94,7 +101,11 @@ class FakeContext extends EventEmitter implements PcscBinding {
   }
 
   serviceStopped(): void {
-    const error = scardError('SCardGetStatusChange', SCARD_ERROR.F_COMM_ERROR, 'RPC transport error.');
+    const error = scardError(
+      'SCardGetStatusChange',
+      SCARD_ERROR.F_COMM_ERROR,
+      'RPC transport error.',
+    );
     for (const r of this.readers.values()) r.fail(error);
     this.readers.clear();
     if (!this.closed) this.emit('error', error);
@@ -134,26 +145,41 @@ class FakeReader extends EventEmitter implements PcscReaderBinding {
     const present = this.slot.card !== undefined;
     const held = this.fake.holders.has(this.name);
     return (
-      ((this.slot.eventCount & 0xffff) << 16) |
-      SCARD_STATE.CHANGED |
-      (present ? SCARD_STATE.PRESENT : SCARD_STATE.EMPTY) |
-      (held ? SCARD_STATE.EXCLUSIVE | SCARD_STATE.INUSE : 0)
-    ) >>> 0;
+      (((this.slot.eventCount & 0xffff) << 16) |
+        SCARD_STATE.CHANGED |
+        (present ? SCARD_STATE.PRESENT : SCARD_STATE.EMPTY) |
+        (held ? SCARD_STATE.EXCLUSIVE | SCARD_STATE.INUSE : 0)) >>>
+      0
+    );
   }
 
   private report(): void {
     if (this.ended) return;
     const card = this.slot.card;
-    this.emit('status', card ? { state: this.state(), atr: Buffer.from(card.atr) } : { state: this.state() });
+    this.emit(
+      'status',
+      card ? { state: this.state(), atr: Buffer.from(card.atr) } : { state: this.state() },
+    );
   }
 
   connect(options: { share_mode: number; protocol: number }, callback: NodeCallback<number>): void {
     setImmediate(() => {
-      if (this.ended) return callback(scardError('SCardConnect', SCARD_ERROR.E_UNKNOWN_READER, 'Unknown reader specified.'), 0);
-      if (!this.slot.card) return callback(scardError('SCardConnect', SCARD_ERROR.E_NO_SMARTCARD, 'No smart card inserted.'), 0);
+      if (this.ended)
+        return callback(
+          scardError('SCardConnect', SCARD_ERROR.E_UNKNOWN_READER, 'Unknown reader specified.'),
+          0,
+        );
+      if (!this.slot.card)
+        return callback(
+          scardError('SCardConnect', SCARD_ERROR.E_NO_SMARTCARD, 'No smart card inserted.'),
+          0,
+        );
       const holder = this.fake.holders.get(this.name);
       if (holder && holder !== this) {
-        return callback(scardError('SCardConnect', SCARD_ERROR.E_SHARING_VIOLATION, 'Sharing violation.'), 0);
+        return callback(
+          scardError('SCardConnect', SCARD_ERROR.E_SHARING_VIOLATION, 'Sharing violation.'),
+          0,
+        );
       }
       if (options.share_mode === 1) this.fake.holders.set(this.name, this);
       this.connected = true;
@@ -163,12 +189,24 @@ class FakeReader extends EventEmitter implements PcscReaderBinding {
     });
   }
 
-  transmit(data: Buffer, responseLength: number, _protocol: number, callback: NodeCallback<Buffer>): void {
+  transmit(
+    data: Buffer,
+    responseLength: number,
+    _protocol: number,
+    callback: NodeCallback<Buffer>,
+  ): void {
     setImmediate(() => {
-      if (this.ended) return callback(scardError('SCardTransmit', SCARD_ERROR.E_READER_UNAVAILABLE, 'Reader is unavailable.'), Buffer.alloc(0));
+      if (this.ended)
+        return callback(
+          scardError('SCardTransmit', SCARD_ERROR.E_READER_UNAVAILABLE, 'Reader is unavailable.'),
+          Buffer.alloc(0),
+        );
       if (!this.connected) return callback(new Error('Card Reader not connected'), Buffer.alloc(0));
       if (this.slot.eventCount !== this.connectCount) {
-        return callback(scardError('SCardTransmit', SCARD_ERROR.W_REMOVED_CARD, 'Card was removed.'), Buffer.alloc(0));
+        return callback(
+          scardError('SCardTransmit', SCARD_ERROR.W_REMOVED_CARD, 'Card was removed.'),
+          Buffer.alloc(0),
+        );
       }
       const failure = this.fake.transmitFailures.get(this.name);
       if (failure !== undefined) {
@@ -179,12 +217,22 @@ class FakeReader extends EventEmitter implements PcscReaderBinding {
       switch (answer.kind) {
         case 'response':
           if (answer.bytes.length > responseLength) {
-            return callback(scardError('SCardTransmit', SCARD_ERROR.E_INSUFFICIENT_BUFFER, 'Insufficient buffer.'), Buffer.alloc(0));
+            return callback(
+              scardError(
+                'SCardTransmit',
+                SCARD_ERROR.E_INSUFFICIENT_BUFFER,
+                'Insufficient buffer.',
+              ),
+              Buffer.alloc(0),
+            );
           }
           return callback(null, Buffer.from(answer.bytes));
         case 'pulled':
         case 'empty':
-          return callback(scardError('SCardTransmit', SCARD_ERROR.W_REMOVED_CARD, 'Card was removed.'), Buffer.alloc(0));
+          return callback(
+            scardError('SCardTransmit', SCARD_ERROR.W_REMOVED_CARD, 'Card was removed.'),
+            Buffer.alloc(0),
+          );
         case 'stalled': {
           // Never answers, until the reader or pcscd goes away (then SCardTransmit returns).
           const fail = (error: Error): void => {
@@ -201,7 +249,11 @@ class FakeReader extends EventEmitter implements PcscReaderBinding {
   disconnect(disposition: number, callback: (error?: Error | null) => void): void {
     setImmediate(() => {
       if (this.fake.holders.get(this.name) === this) this.fake.holders.delete(this.name);
-      if (this.connected && disposition !== SCARD_DISPOSITION.LEAVE && this.slot.eventCount === this.connectCount) {
+      if (
+        this.connected &&
+        disposition !== SCARD_DISPOSITION.LEAVE &&
+        this.slot.eventCount === this.connectCount
+      ) {
         this.slot.resetCard();
       }
       this.connected = false;
@@ -222,7 +274,9 @@ class FakeReader extends EventEmitter implements PcscReaderBinding {
   end(): void {
     if (this.ended) return;
     this.ended = true;
-    this.failPending(scardError('SCardTransmit', SCARD_ERROR.E_READER_UNAVAILABLE, 'Reader is unavailable.'));
+    this.failPending(
+      scardError('SCardTransmit', SCARD_ERROR.E_READER_UNAVAILABLE, 'Reader is unavailable.'),
+    );
     this.unsubscribe?.();
     if (this.fake.holders.get(this.name) === this) this.fake.holders.delete(this.name);
     this.emit('end');

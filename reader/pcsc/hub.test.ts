@@ -34,9 +34,19 @@ describe('PcscHub events', () => {
     expect(events.map((e) => e.type)).toEqual(['service-up', 'reader-attached']);
     slot.insert(new EchoCard());
     await settle();
-    expect(events.at(-1)).toMatchObject({ type: 'card-present', reader: 'Reader A', atr: '3b80800101', eventCount: 1 });
+    expect(events.at(-1)).toMatchObject({
+      type: 'card-present',
+      reader: 'Reader A',
+      atr: '3b80800101',
+      eventCount: 1,
+    });
     expect(hub.readers()).toEqual([
-      expect.objectContaining({ name: 'Reader A', cardPresent: true, atr: '3b80800101', eventCount: 1 }),
+      expect.objectContaining({
+        name: 'Reader A',
+        cardPresent: true,
+        atr: '3b80800101',
+        eventCount: 1,
+      }),
     ]);
     slot.remove();
     await settle();
@@ -103,7 +113,9 @@ describe('PcscHub sessions', () => {
     hubs.push(other);
     await settle();
     const t = await hub.connect('Reader A');
-    await expect(other.connect('Reader A')).rejects.toMatchObject({ code: 'reader/sharing-violation' });
+    await expect(other.connect('Reader A')).rejects.toMatchObject({
+      code: 'reader/sharing-violation',
+    });
     await t.close();
   });
 
@@ -127,7 +139,10 @@ describe('PcscHub sessions', () => {
     await settle();
     const t = await hub.connect('Reader A');
     fake.transmitFailures.set('Reader A', SCARD_ERROR.E_NOT_TRANSACTED);
-    await expect(t.transmit(ECHO)).rejects.toMatchObject({ code: 'reader/pcsc', details: { scard: '0x80100016' } });
+    await expect(t.transmit(ECHO)).rejects.toMatchObject({
+      code: 'reader/pcsc',
+      details: { scard: '0x80100016' },
+    });
     await t.close();
 
     const t2 = await hub.connect('Reader A');
@@ -151,7 +166,9 @@ describe('PcscHub sessions', () => {
     slot.insert(new EchoCard());
     await settle();
     const t = await hub.connect('Reader A');
-    await expect(t.transmit(ECHO, { recvLength: 3 })).rejects.toMatchObject({ code: 'reader/response-too-long' });
+    await expect(t.transmit(ECHO, { recvLength: 3 })).rejects.toMatchObject({
+      code: 'reader/response-too-long',
+    });
     expect(toHex(await t.transmit(ECHO))).toBe('aabbcc9000');
   });
 
@@ -182,7 +199,11 @@ describe('PcscHub recovery', () => {
     await expect(pending).rejects.toMatchObject({ code: 'reader/transport-lost' });
     await settle();
     expect(hub.status).toBe('down');
-    expect(events.map((e) => e.type).slice(-3)).toEqual(['card-removed', 'reader-detached', 'service-down']);
+    expect(events.map((e) => e.type).slice(-3)).toEqual([
+      'card-removed',
+      'reader-detached',
+      'service-down',
+    ]);
     await expect(t.transmit(ECHO)).rejects.toMatchObject({ code: 'reader/transport-lost' });
     await new Promise((r) => setTimeout(r, 100)); // several failed retries
     expect(events.filter((e) => e.type === 'service-down')).toHaveLength(1);
@@ -203,7 +224,12 @@ describe('PcscHub recovery', () => {
     const events: ReaderEvent[] = [];
     hub.subscribe((e) => events.push(e));
     await hub.started;
-    expect(events).toEqual([{ type: 'service-down', error: expect.objectContaining({ code: 'reader/transport-lost' }) as unknown }]);
+    expect(events).toEqual([
+      {
+        type: 'service-down',
+        error: expect.objectContaining({ code: 'reader/transport-lost' }) as unknown,
+      },
+    ]);
     fake.startService();
     await waitForEvent(hub, (e) => e.type === 'reader-attached', 1000);
     expect(events.map((e) => e.type)).toEqual(['service-down', 'service-up', 'reader-attached']);

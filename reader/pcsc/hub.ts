@@ -1,7 +1,13 @@
 import { serializeError } from '../../shared/errors.ts';
 import { silentLogger, type Logger } from '../../shared/log.ts';
 import { ReaderError } from '../errors.ts';
-import { Listeners, type ConnectOptions, type ReaderEvent, type ReaderHub, type ReaderSnapshot } from '../hub.ts';
+import {
+  Listeners,
+  type ConnectOptions,
+  type ReaderEvent,
+  type ReaderHub,
+  type ReaderSnapshot,
+} from '../hub.ts';
 import type { CardTransport } from '../transport/types.ts';
 import type { PcscBinding, PcscBindingFactory, PcscReaderBinding } from './binding.ts';
 import { SCARD_PROTOCOL, SCARD_SHARE, SCARD_STATE, eventCountOf } from './constants.ts';
@@ -58,7 +64,9 @@ export class PcscHub implements ReaderHub {
     this.maxRetryMs = options.maxRetryMs ?? 2000;
     this.removalGraceMs = options.removalGraceMs ?? 1000;
     this.currentRetryMs = this.retryMs;
-    this.listeners = new Listeners((error) => this.log.error({ err: serializeError(error) }, 'listener threw'));
+    this.listeners = new Listeners((error) =>
+      this.log.error({ err: serializeError(error) }, 'listener threw'),
+    );
     // Deferred, so a caller that subscribes right after construction sees the first events.
     this.started = Promise.resolve().then(() => this.establish());
   }
@@ -99,15 +107,18 @@ export class PcscHub implements ReaderHub {
       );
     }
     if (entry.session && !entry.session.isClosed) {
-      throw new ReaderError('reader/busy', `a session is already open on "${reader}"`, { details: { reader } });
+      throw new ReaderError('reader/busy', `a session is already open on "${reader}"`, {
+        details: { reader },
+      });
     }
     if (entry.state && !isPresent(entry.state.state)) {
       throw new ReaderError('reader/no-card', `no card on "${reader}"`, { details: { reader } });
     }
     const share = options.share === 'shared' ? SCARD_SHARE.SHARED : SCARD_SHARE.EXCLUSIVE;
     const protocol = await new Promise<number>((resolve, reject) => {
-      entry.binding.connect({ share_mode: share, protocol: SCARD_PROTOCOL.T0 | SCARD_PROTOCOL.T1 }, (err, p) =>
-        err ? reject(pcscError(err, 'SCardConnect', reader)) : resolve(p),
+      entry.binding.connect(
+        { share_mode: share, protocol: SCARD_PROTOCOL.T0 | SCARD_PROTOCOL.T1 },
+        (err, p) => (err ? reject(pcscError(err, 'SCardConnect', reader)) : resolve(p)),
       );
     });
     const state = entry.state;
@@ -133,7 +144,8 @@ export class PcscHub implements ReaderHub {
     if (this.closed) return;
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    await Promise.allSettled([...this.entries.values()].map((e) => e.session?.close('reset')));
+    const sessions = [...this.entries.values()].flatMap((e) => (e.session ? [e.session] : []));
+    await Promise.allSettled(sessions.map((s) => s.close('reset')));
     this.teardown();
   }
 
@@ -226,7 +238,11 @@ export class PcscHub implements ReaderHub {
     );
     for (const w of [...entry.waiters]) w();
     if (entry.state && isPresent(entry.state.state)) {
-      this.listeners.emit({ type: 'card-removed', reader: name, eventCount: eventCountOf(entry.state.state) });
+      this.listeners.emit({
+        type: 'card-removed',
+        reader: name,
+        eventCount: eventCountOf(entry.state.state),
+      });
     }
     this.listeners.emit({ type: 'reader-detached', reader: name });
   }
@@ -260,7 +276,8 @@ export class PcscHub implements ReaderHub {
     this.status = 'down';
     if (this.downReported) return;
     this.downReported = true;
-    const err = error instanceof ReaderError ? error : pcscError(error, 'SCardEstablishContext', 'context');
+    const err =
+      error instanceof ReaderError ? error : pcscError(error, 'SCardEstablishContext', 'context');
     this.listeners.emit({ type: 'service-down', error: err.toJSON() });
   }
 

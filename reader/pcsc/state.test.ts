@@ -9,7 +9,9 @@ const st = (count: number, bits: number) => ({ state: ((count << 16) | bits) >>>
 
 describe('reader state bit-diffs', () => {
   it('first report with a card: present', () => {
-    expect(diffReaderState('r', undefined, st(1, SCARD_STATE.PRESENT | SCARD_STATE.CHANGED))).toEqual([
+    expect(
+      diffReaderState('r', undefined, st(1, SCARD_STATE.PRESENT | SCARD_STATE.CHANGED)),
+    ).toEqual([
       { type: 'card-present', reader: 'r', atr: '3be000ff8131fe4514', eventCount: 1, mute: false },
     ]);
   });
@@ -30,11 +32,21 @@ describe('reader state bit-diffs', () => {
   });
 
   it('exclusive/in-use changes alone are not card events', () => {
-    expect(diffReaderState('r', st(1, SCARD_STATE.PRESENT), st(1, SCARD_STATE.PRESENT | SCARD_STATE.EXCLUSIVE | SCARD_STATE.INUSE))).toEqual([]);
+    expect(
+      diffReaderState(
+        'r',
+        st(1, SCARD_STATE.PRESENT),
+        st(1, SCARD_STATE.PRESENT | SCARD_STATE.EXCLUSIVE | SCARD_STATE.INUSE),
+      ),
+    ).toEqual([]);
   });
 
   it('a mute card is present but flagged', () => {
-    const [e] = diffReaderState('r', st(0, SCARD_STATE.EMPTY), st(1, SCARD_STATE.PRESENT | SCARD_STATE.MUTE));
+    const [e] = diffReaderState(
+      'r',
+      st(0, SCARD_STATE.EMPTY),
+      st(1, SCARD_STATE.PRESENT | SCARD_STATE.MUTE),
+    );
     expect(e).toMatchObject({ type: 'card-present', mute: true });
   });
 
@@ -45,7 +57,8 @@ describe('reader state bit-diffs', () => {
 });
 
 describe('PC/SC error classification', () => {
-  const msg = (code: number) => new Error(`SCardTransmit error: x.(0x${code.toString(16).padStart(8, '0')})`);
+  const msg = (code: number) =>
+    new Error(`SCardTransmit error: x.(0x${code.toString(16).padStart(8, '0')})`);
 
   it('reads the SCARD code from the binding message', () => {
     expect(pcscCodeOf(msg(SCARD_ERROR.W_REMOVED_CARD))).toBe(0x80100069);

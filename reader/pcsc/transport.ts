@@ -71,14 +71,20 @@ export class PcscTransport implements CardTransport {
         response = await withTimeout(
           new Promise<Uint8Array>((resolve, reject) => {
             binding.transmit(Buffer.from(command), recv, protocol, (err, data) =>
-              err ? reject(err) : resolve(new Uint8Array(data.buffer, data.byteOffset, data.length)),
+              err
+                ? reject(err)
+                : resolve(new Uint8Array(data.buffer, data.byteOffset, data.length)),
             );
           }),
           this.init.timeoutMs,
           () =>
-            new ReaderError('reader/timeout', `no answer from the card on "${readerName}" in ${this.init.timeoutMs} ms`, {
-              details: { reader: readerName, timeoutMs: this.init.timeoutMs },
-            }),
+            new ReaderError(
+              'reader/timeout',
+              `no answer from the card on "${readerName}" in ${this.init.timeoutMs} ms`,
+              {
+                details: { reader: readerName, timeoutMs: this.init.timeoutMs },
+              },
+            ),
         );
       } catch (error) {
         throw await this.fail(error);
@@ -86,9 +92,15 @@ export class PcscTransport implements CardTransport {
       if (response.length < 2) {
         // vpcd (and some drivers) report success with no bytes when the card left mid-APDU.
         if (!(await this.init.cardStillThere(this.connectEventCount))) {
-          throw (this.dead = new ReaderError('reader/card-removed', `the card left "${readerName}" during an exchange`));
+          throw (this.dead = new ReaderError(
+            'reader/card-removed',
+            `the card left "${readerName}" during an exchange`,
+          ));
         }
-        throw new ReaderError('reader/malformed-response', `a ${response.length}-byte answer from "${readerName}"`);
+        throw new ReaderError(
+          'reader/malformed-response',
+          `a ${response.length}-byte answer from "${readerName}"`,
+        );
       }
       return response;
     });
@@ -109,7 +121,10 @@ export class PcscTransport implements CardTransport {
         if (err) {
           // The handle died with pcscd or the card; the binding still believes it is
           // connected and would skip the next SCardConnect, so clear its flag.
-          this.init.logger.debug({ reader: this.readerName, scard: pcscCodeOf(err) }, 'disconnect failed');
+          this.init.logger.debug(
+            { reader: this.readerName, scard: pcscCodeOf(err) },
+            'disconnect failed',
+          );
           binding.connected = false;
         }
         resolve();
@@ -120,25 +135,37 @@ export class PcscTransport implements CardTransport {
   private async fail(error: unknown): Promise<ReaderError> {
     const { readerName } = this.init;
     if (error instanceof ReaderError && error.code === 'reader/timeout') {
-      this.dead = new ReaderError('reader/transport-lost', `the session on "${readerName}" stopped answering`, {
-        cause: error,
-      });
+      this.dead = new ReaderError(
+        'reader/transport-lost',
+        `the session on "${readerName}" stopped answering`,
+        {
+          cause: error,
+        },
+      );
       return error;
     }
     const typed = pcscError(error, 'SCardTransmit', readerName);
     const scard = pcscCodeOf(error);
     let result = typed;
     if (typed.code === 'reader/card-removed' || typed.code === 'reader/no-card') {
-      result = new ReaderError('reader/card-removed', `the card left "${readerName}" during an exchange`, {
-        cause: error,
-        details: typed.details,
-      });
-    } else if (scard !== undefined && AMBIGUOUS_TRANSMIT_CODES.has(scard)) {
-      if (!(await this.init.cardStillThere(this.connectEventCount))) {
-        result = new ReaderError('reader/card-removed', `the card left "${readerName}" during an exchange`, {
+      result = new ReaderError(
+        'reader/card-removed',
+        `the card left "${readerName}" during an exchange`,
+        {
           cause: error,
           details: typed.details,
-        });
+        },
+      );
+    } else if (scard !== undefined && AMBIGUOUS_TRANSMIT_CODES.has(scard)) {
+      if (!(await this.init.cardStillThere(this.connectEventCount))) {
+        result = new ReaderError(
+          'reader/card-removed',
+          `the card left "${readerName}" during an exchange`,
+          {
+            cause: error,
+            details: typed.details,
+          },
+        );
       }
     }
     if (result.code !== 'reader/response-too-long') this.dead ??= result;

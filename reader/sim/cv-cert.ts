@@ -28,14 +28,18 @@ export function sha256DigestInfo(data: Uint8Array): Uint8Array {
 }
 
 function jwkBytes(value: unknown, what: string): Uint8Array {
-  if (typeof value !== 'string') throw new ReaderError('reader/profile-invalid', `RSA key has no ${what}`);
+  if (typeof value !== 'string')
+    throw new ReaderError('reader/profile-invalid', `RSA key has no ${what}`);
   return new Uint8Array(Buffer.from(value, 'base64url'));
 }
 
 /** Modulus and exponent of an RSA key (public or private), big-endian without sign bytes. */
 export function rsaComponents(key: KeyObject): { n: Uint8Array; e: Uint8Array } {
   if (key.asymmetricKeyType !== 'rsa') {
-    throw new ReaderError('reader/profile-invalid', `expected an RSA key, got ${key.asymmetricKeyType ?? 'none'}`);
+    throw new ReaderError(
+      'reader/profile-invalid',
+      `expected an RSA key, got ${key.asymmetricKeyType ?? 'none'}`,
+    );
   }
   const jwk = (key.type === 'private' ? createPublicKey(key) : key).export({ format: 'jwk' });
   return { n: jwkBytes(jwk.n, 'modulus'), e: jwkBytes(jwk.e, 'exponent') };
@@ -48,7 +52,10 @@ export function rsaComponents(key: KeyObject): { n: Uint8Array; e: Uint8Array } 
 export function encodeRsaPublicKey(key: KeyObject): Uint8Array {
   const { n, e } = rsaComponents(key);
   if (n.length !== CV.MODULUS_LENGTH) {
-    throw new ReaderError('reader/profile-invalid', `card keys are RSA-2048, got a ${n.length * 8}-bit modulus`);
+    throw new ReaderError(
+      'reader/profile-invalid',
+      `card keys are RSA-2048, got a ${n.length * 8}-bit modulus`,
+    );
   }
   // encodeTlv would do, but the layout is fixed: spell it out so it reads like the spec.
   return concatBytes(
@@ -63,18 +70,27 @@ export function encodeRsaPublicKey(key: KeyObject): Uint8Array {
 export function decodeRsaPublicKey(bytes: Uint8Array): KeyObject {
   const e = parseTlv(bytes, 0);
   const n = parseTlv(bytes, e.raw.length);
-  if (e.tag !== CV.EXPONENT || n.tag !== CV.MODULUS || e.raw.length + n.raw.length !== bytes.length) {
+  if (
+    e.tag !== CV.EXPONENT ||
+    n.tag !== CV.MODULUS ||
+    e.raw.length + n.raw.length !== bytes.length
+  ) {
     throw new ReaderError('reader/tlv-invalid', 'not a 90/91 RSA public key');
   }
   return createPublicKey({
-    key: { kty: 'RSA', n: Buffer.from(n.value).toString('base64url'), e: Buffer.from(e.value).toString('base64url') },
+    key: {
+      kty: 'RSA',
+      n: Buffer.from(n.value).toString('base64url'),
+      e: Buffer.from(e.value).toString('base64url'),
+    },
     format: 'jwk',
   });
 }
 
 /** A J-LIS style 16-byte key id: the 7-character name, then `08 05 30 30 31 00 00 00 00`. */
 export function cvKeyId(name: string): Uint8Array {
-  if (!/^[0-9A-Z]{7}$/.test(name)) throw new ReaderError('reader/profile-invalid', 'a CV key name is 7 characters');
+  if (!/^[0-9A-Z]{7}$/.test(name))
+    throw new ReaderError('reader/profile-invalid', 'a CV key name is 7 characters');
   return concatBytes(new TextEncoder().encode(name), CV.KEY_ID_SUFFIX);
 }
 
@@ -101,7 +117,10 @@ export function buildCvCertificate(
   }
   const body = concatBytes(issuerKeyId, subjectKeyId, encodeRsaPublicKey(subjectKey));
   const signature = signPkcs1Sha256(caPrivateKey, body);
-  return encodeTlv(CV.CERTIFICATE, concatBytes(encodeTlv(CV.BODY, body), encodeTlv(CV.SIGNATURE, signature)));
+  return encodeTlv(
+    CV.CERTIFICATE,
+    concatBytes(encodeTlv(CV.BODY, body), encodeTlv(CV.SIGNATURE, signature)),
+  );
 }
 
 export interface CvCertificate {
@@ -116,11 +135,13 @@ export interface CvCertificate {
 /** Splits a `7F21` certificate (no signature check: that needs the CA key). */
 export function parseCvCertificate(bytes: Uint8Array): CvCertificate {
   const outer = parseTlv(bytes, 0);
-  if (outer.tag !== CV.CERTIFICATE) throw new ReaderError('reader/tlv-invalid', 'not a 7F21 certificate');
+  if (outer.tag !== CV.CERTIFICATE)
+    throw new ReaderError('reader/tlv-invalid', 'not a 7F21 certificate');
   const parts = children(outer);
   const body = requireTag(parts, CV.BODY, '7F21').value;
   const signature = requireTag(parts, CV.SIGNATURE, '7F21').value;
-  if (body.length !== CV.BODY_LENGTH) throw new ReaderError('reader/tlv-invalid', '5F4E is not 297 bytes');
+  if (body.length !== CV.BODY_LENGTH)
+    throw new ReaderError('reader/tlv-invalid', '5F4E is not 297 bytes');
   return {
     issuerKeyId: body.slice(0, CV.KEY_ID_LENGTH),
     subjectKeyId: body.slice(CV.KEY_ID_LENGTH, 2 * CV.KEY_ID_LENGTH),

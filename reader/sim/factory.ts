@@ -3,7 +3,11 @@ import type { SimulatedCard, SimulatedCardKind } from './card.ts';
 import { FelicaCardSim } from './felica-card.ts';
 import { loadFelicaProfile } from './felica-profile.ts';
 import { MyNumberCardSim } from './mynumber-card.ts';
-import { defaultMyNumberProfile, loadMyNumberProfile, seniorMyNumberProfile } from './mynumber-profile.ts';
+import {
+  defaultMyNumberProfile,
+  loadMyNumberProfile,
+  seniorMyNumberProfile,
+} from './mynumber-profile.ts';
 import defaultFelica from './profiles/felica-default.json' with { type: 'json' };
 import { UnknownCardSim } from './unknown-card.ts';
 
@@ -22,13 +26,18 @@ export function createSimulatedCard(
 ): SimulatedCard {
   const builtin = profile && 'builtin' in profile ? profile.builtin : undefined;
   if (builtin !== undefined && !(BUILTIN_PROFILES as readonly string[]).includes(builtin)) {
-    throw new ReaderError('reader/profile-invalid', `no built-in profile "${builtin}" (${BUILTIN_PROFILES.join(', ')})`);
+    throw new ReaderError(
+      'reader/profile-invalid',
+      `no built-in profile "${builtin}" (${BUILTIN_PROFILES.join(', ')})`,
+    );
   }
   const json = profile && 'json' in profile ? profile.json : undefined;
   switch (kind) {
     case 'mynumber':
       if (json !== undefined) return new MyNumberCardSim(loadMyNumberProfile(json));
-      return new MyNumberCardSim(builtin === 'senior' ? seniorMyNumberProfile() : defaultMyNumberProfile());
+      return new MyNumberCardSim(
+        builtin === 'senior' ? seniorMyNumberProfile() : defaultMyNumberProfile(),
+      );
     case 'felica':
       return new FelicaCardSim(loadFelicaProfile(json ?? defaultFelica));
     case 'unknown':

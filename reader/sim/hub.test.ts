@@ -17,7 +17,12 @@ describe('CardSlot', () => {
     slot.swap(new EchoCard());
     slot.remove();
     slot.remove();
-    expect(events.map((e) => `${e.type}:${e.eventCount}`)).toEqual(['inserted:1', 'removed:2', 'inserted:3', 'removed:4']);
+    expect(events.map((e) => `${e.type}:${e.eventCount}`)).toEqual([
+      'inserted:1',
+      'removed:2',
+      'inserted:3',
+      'removed:4',
+    ]);
   });
 
   it('pulls on the n-th command from now or on a predicate, once', () => {
@@ -61,8 +66,12 @@ describe('SimHub (in-process simulator transport)', () => {
     const channel = new CardChannel(await hub.connect('sim 0'));
     channel.assertSameCard();
     slot.swap(new EchoCard());
-    expect(() => channel.assertSameCard()).toThrowError(expect.objectContaining({ code: 'reader/card-swapped' }) as Error);
-    await expect(channel.send({ cla: 0, ins: 1, p1: 0, p2: 0, le: 1 })).rejects.toMatchObject({ code: 'reader/card-removed' });
+    expect(() => channel.assertSameCard()).toThrowError(
+      expect.objectContaining({ code: 'reader/card-swapped' }) as Error,
+    );
+    await expect(channel.send({ cla: 0, ins: 1, p1: 0, p2: 0, le: 1 })).rejects.toMatchObject({
+      code: 'reader/card-removed',
+    });
   });
 
   it('pull, stall and unplug are typed errors, never hangs', async () => {

@@ -2,7 +2,13 @@ import { toHex } from '../../shared/bytes.ts';
 import { SerialQueue } from '../../shared/queue.ts';
 import { withTimeout } from '../../shared/timeout.ts';
 import { ReaderError } from '../errors.ts';
-import { Listeners, type ConnectOptions, type ReaderEvent, type ReaderHub, type ReaderSnapshot } from '../hub.ts';
+import {
+  Listeners,
+  type ConnectOptions,
+  type ReaderEvent,
+  type ReaderHub,
+  type ReaderSnapshot,
+} from '../hub.ts';
 import type { CardTransport, Disposition } from '../transport/types.ts';
 import type { CardSlot } from './slot.ts';
 
@@ -28,7 +34,8 @@ export class SimHub implements ReaderHub {
 
   /** Plugs a reader in. */
   attach(slot: CardSlot): void {
-    if (this.entries.has(slot.name)) throw new ReaderError('reader/busy', `reader "${slot.name}" exists`);
+    if (this.entries.has(slot.name))
+      throw new ReaderError('reader/busy', `reader "${slot.name}" exists`);
     const unsubscribe = slot.subscribe((event) => {
       if (event.type === 'inserted') {
         this.listeners.emit({
@@ -39,7 +46,11 @@ export class SimHub implements ReaderHub {
           mute: false,
         });
       } else {
-        this.listeners.emit({ type: 'card-removed', reader: slot.name, eventCount: event.eventCount });
+        this.listeners.emit({
+          type: 'card-removed',
+          reader: slot.name,
+          eventCount: event.eventCount,
+        });
       }
     });
     this.entries.set(slot.name, { slot, unsubscribe, session: undefined });
@@ -62,9 +73,15 @@ export class SimHub implements ReaderHub {
     if (!entry) return;
     this.entries.delete(name);
     entry.unsubscribe();
-    entry.session?.invalidate(new ReaderError('reader/reader-gone', `reader "${name}" was removed`));
+    entry.session?.invalidate(
+      new ReaderError('reader/reader-gone', `reader "${name}" was removed`),
+    );
     if (entry.slot.card) {
-      this.listeners.emit({ type: 'card-removed', reader: name, eventCount: entry.slot.eventCount });
+      this.listeners.emit({
+        type: 'card-removed',
+        reader: name,
+        eventCount: entry.slot.eventCount,
+      });
     }
     this.listeners.emit({ type: 'reader-detached', reader: name });
   }
@@ -94,9 +111,14 @@ export class SimHub implements ReaderHub {
 
   connect(reader: string, options: ConnectOptions = {}): Promise<CardTransport> {
     const entry = this.entries.get(reader);
-    if (!entry) return Promise.reject(new ReaderError('reader/unknown-reader', `no reader named "${reader}"`));
+    if (!entry)
+      return Promise.reject(
+        new ReaderError('reader/unknown-reader', `no reader named "${reader}"`),
+      );
     if (entry.session && !entry.session.isClosed) {
-      return Promise.reject(new ReaderError('reader/busy', `a session is already open on "${reader}"`));
+      return Promise.reject(
+        new ReaderError('reader/busy', `a session is already open on "${reader}"`),
+      );
     }
     const card = entry.slot.card;
     if (!card) return Promise.reject(new ReaderError('reader/no-card', `no card on "${reader}"`));
@@ -168,9 +190,12 @@ export class SimTransport implements CardTransport {
           return withTimeout(
             new Promise<Uint8Array>(() => undefined),
             this.timeoutMs,
-            () => new ReaderError('reader/timeout', `no answer from the card on "${this.readerName}"`),
+            () =>
+              new ReaderError('reader/timeout', `no answer from the card on "${this.readerName}"`),
           ).catch((error: unknown) => {
-            this.dead = new ReaderError('reader/transport-lost', 'the session stopped answering', { cause: error });
+            this.dead = new ReaderError('reader/transport-lost', 'the session stopped answering', {
+              cause: error,
+            });
             throw error;
           });
       }
@@ -180,14 +205,18 @@ export class SimTransport implements CardTransport {
   close(disposition: Disposition = 'reset'): Promise<void> {
     if (!this.closed) {
       this.closed = true;
-      if (disposition !== 'leave' && this.slot.eventCount === this.connectEventCount) this.slot.resetCard();
+      if (disposition !== 'leave' && this.slot.eventCount === this.connectEventCount)
+        this.slot.resetCard();
       this.onClose();
     }
     return Promise.resolve();
   }
 
   private removed(): ReaderError {
-    this.dead = new ReaderError('reader/card-removed', `the card left "${this.readerName}" during an exchange`);
+    this.dead = new ReaderError(
+      'reader/card-removed',
+      `the card left "${this.readerName}" during an exchange`,
+    );
     return this.dead;
   }
 }

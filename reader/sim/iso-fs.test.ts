@@ -12,17 +12,35 @@ function makeCard(options: { tries?: number } = {}): IsoCard {
       { kind: 'transparent', fid: 0x0001, content, read: ALWAYS },
       { kind: 'transparent', fid: 0x0002, content: fromHex('CAFE'), read: anyOf(0x0011) },
       { kind: 'transparent', fid: 0x0003, content: fromHex('00'), read: NEVER },
-      { kind: 'key', fid: 0x0011, secret: new TextEncoder().encode('1234'), maxTries: 3, ...(options.tries === undefined ? {} : { tries: options.tries }) },
+      {
+        kind: 'key',
+        fid: 0x0011,
+        secret: new TextEncoder().encode('1234'),
+        maxTries: 3,
+        ...(options.tries === undefined ? {} : { tries: options.tries }),
+      },
       { kind: 'internal', fid: 0x0017, use: anyOf(0x0011) },
-      { kind: 'record', fid: 0x0020, sfi: 1, records: [fromHex('0102030405'), fromHex('AA')], read: ALWAYS },
+      {
+        kind: 'record',
+        fid: 0x0020,
+        sfi: 1,
+        records: [fromHex('0102030405'), fromHex('AA')],
+        read: ALWAYS,
+      },
     ],
   };
-  const second: DfSpec = { aid: fromHex('A0 00 00 00 01 02'), efs: [{ kind: 'key', fid: 0x0011, secret: fromHex('31'), maxTries: 3 }] };
+  const second: DfSpec = {
+    aid: fromHex('A0 00 00 00 01 02'),
+    efs: [{ kind: 'key', fid: 0x0011, secret: fromHex('31'), maxTries: 3 }],
+  };
   let counter = 0;
-  return new IsoCard([first, second], { random: (n) => Uint8Array.from({ length: n }, () => counter++) });
+  return new IsoCard([first, second], {
+    random: (n) => Uint8Array.from({ length: n }, () => counter++),
+  });
 }
 
-const send = (card: IsoCard, hex: string): string => toHex(card.process(fromHex(hex))).toUpperCase();
+const send = (card: IsoCard, hex: string): string =>
+  toHex(card.process(fromHex(hex))).toUpperCase();
 const sw = (card: IsoCard, hex: string): string => send(card, hex).slice(-4);
 
 const SELECT_FIRST = '00A4040C06A00000000101';

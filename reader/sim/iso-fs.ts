@@ -125,7 +125,8 @@ const SFI_RFU = 31;
 const EMPTY = new Uint8Array(0);
 
 const status = (sw: number): CardResponse => ({ sw });
-const maxTries = (ef: KeyEf): number => Math.min(Math.max(Math.trunc(ef.maxTries), 1), MAX_REPORTED_TRIES);
+const maxTries = (ef: KeyEf): number =>
+  Math.min(Math.max(Math.trunc(ef.maxTries), 1), MAX_REPORTED_TRIES);
 
 export class IsoCard implements IsoCardView {
   private readonly dfs: readonly DfSpec[];
@@ -227,7 +228,8 @@ export class IsoCard implements IsoCardView {
     if (cmd.p1 === SELECT.P1_BY_DF_NAME) {
       if (!data || data.length > SELECT.MAX_AID_LENGTH) return status(SW.WRONG_LENGTH);
       const df =
-        this.dfs.find((d) => bytesEqual(d.aid, data)) ?? this.dfs.find((d) => startsWith(d.aid, data));
+        this.dfs.find((d) => bytesEqual(d.aid, data)) ??
+        this.dfs.find((d) => startsWith(d.aid, data));
       if (!df) return status(SW.FILE_NOT_FOUND);
       if (df !== this.df) this.verified.clear();
       this.df = df;

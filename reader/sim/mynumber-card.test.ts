@@ -18,9 +18,27 @@ const CODE_B = '55021720352285';
 const ERA_BIRTH_DATE = '550217';
 
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
-const selectDf = (aid: Uint8Array): CommandApdu => ({ cla: 0x00, ins: 0xa4, p1: 0x04, p2: 0x0c, data: aid });
-const selectEf = (fid: number): CommandApdu => ({ cla: 0x00, ins: 0xa4, p1: 0x02, p2: 0x0c, data: u16be(fid) });
-const readBinary = (offset: number, le: number): CommandApdu => ({ cla: 0x00, ins: 0xb0, p1: offset >> 8, p2: offset & 0xff, le });
+const selectDf = (aid: Uint8Array): CommandApdu => ({
+  cla: 0x00,
+  ins: 0xa4,
+  p1: 0x04,
+  p2: 0x0c,
+  data: aid,
+});
+const selectEf = (fid: number): CommandApdu => ({
+  cla: 0x00,
+  ins: 0xa4,
+  p1: 0x02,
+  p2: 0x0c,
+  data: u16be(fid),
+});
+const readBinary = (offset: number, le: number): CommandApdu => ({
+  cla: 0x00,
+  ins: 0xb0,
+  p1: offset >> 8,
+  p2: offset & 0xff,
+  le,
+});
 const verifyKey = (secret?: string): CommandApdu => ({
   cla: 0x00,
   ins: 0x20,
@@ -28,7 +46,14 @@ const verifyKey = (secret?: string): CommandApdu => ({
   p2: 0x80,
   ...(secret === undefined ? {} : { data: ascii(secret), secret: true }),
 });
-const sign = (p2: number, data: Uint8Array): CommandApdu => ({ cla: 0x80, ins: 0x2a, p1: 0x00, p2, data, le: 256 });
+const sign = (p2: number, data: Uint8Array): CommandApdu => ({
+  cla: 0x80,
+  ins: 0x2a,
+  p1: 0x00,
+  p2,
+  data,
+  le: 256,
+});
 
 function open(profile: MyNumberProfile = PROFILE): { card: MyNumberCardSim; ch: CardChannel } {
   const card = new MyNumberCardSim(profile);
@@ -69,8 +94,15 @@ describe('MyNumberCardSim: applications', () => {
     const { card, ch } = open();
     for (const aid of Object.values(AID)) expect(await sw(ch, selectDf(aid))).toBe('9000');
     expect(await sw(ch, selectDf(AID.TEXT.subarray(0, 9)))).toBe('9000'); // D3921000310001010 4: text comes first
-    expect(toHex(await readAll(ch, TEXT_EF.CV_CERTIFICATE))).toBe(toHex(card.files.text.cvCertificate));
-    expect(await sw(ch, selectDf(Uint8Array.of(0xd3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x09)))).toBe('6A82');
+    expect(toHex(await readAll(ch, TEXT_EF.CV_CERTIFICATE))).toBe(
+      toHex(card.files.text.cvCertificate),
+    );
+    expect(
+      await sw(
+        ch,
+        selectDf(Uint8Array.of(0xd3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x09)),
+      ),
+    ).toBe('6A82');
     expect(await sw(ch, selectDf(Uint8Array.of(0xa0, 0x00, 0x00, 0x00, 0x03)))).toBe('6A82');
   });
 
@@ -114,7 +146,15 @@ describe('MyNumberCardSim: applications', () => {
     const free: [Uint8Array, number[]][] = [
       [AID.TEXT, [TEXT_EF.CV_CERTIFICATE, TEXT_EF.AP_INFO]],
       [AID.SURFACE, [SURFACE_EF.AP_INFO, SURFACE_EF.CV_CERTIFICATE]],
-      [AID.JPKI, [JPKI_EF.SIGN_CA_CERTIFICATE, JPKI_EF.TOKEN, JPKI_EF.AUTH_CERTIFICATE, JPKI_EF.AUTH_CA_CERTIFICATE]],
+      [
+        AID.JPKI,
+        [
+          JPKI_EF.SIGN_CA_CERTIFICATE,
+          JPKI_EF.TOKEN,
+          JPKI_EF.AUTH_CERTIFICATE,
+          JPKI_EF.AUTH_CA_CERTIFICATE,
+        ],
+      ],
     ];
     for (const [aid, fids] of free) {
       await ch.send(selectDf(aid));
@@ -203,9 +243,24 @@ describe('MyNumberCardSim: credentials', () => {
 
   it('opens text EF 0002 with 照合番号B but not EF 0001, and EF 0001 with 照合番号A but not EF 0002', async () => {
     const cases: [number, string, number[], number[]][] = [
-      [TEXT_EF.CODE_B, CODE_B, [TEXT_EF.BASIC_FOUR, TEXT_EF.INTEGRITY, TEXT_EF.SIGNING_KEY], [TEXT_EF.MY_NUMBER]],
-      [TEXT_EF.CODE_A, CODE_A, [TEXT_EF.MY_NUMBER, TEXT_EF.INTEGRITY, TEXT_EF.SIGNING_KEY], [TEXT_EF.BASIC_FOUR]],
-      [TEXT_EF.PIN, '1234', [TEXT_EF.MY_NUMBER, TEXT_EF.BASIC_FOUR, TEXT_EF.INTEGRITY, TEXT_EF.SIGNING_KEY], []],
+      [
+        TEXT_EF.CODE_B,
+        CODE_B,
+        [TEXT_EF.BASIC_FOUR, TEXT_EF.INTEGRITY, TEXT_EF.SIGNING_KEY],
+        [TEXT_EF.MY_NUMBER],
+      ],
+      [
+        TEXT_EF.CODE_A,
+        CODE_A,
+        [TEXT_EF.MY_NUMBER, TEXT_EF.INTEGRITY, TEXT_EF.SIGNING_KEY],
+        [TEXT_EF.BASIC_FOUR],
+      ],
+      [
+        TEXT_EF.PIN,
+        '1234',
+        [TEXT_EF.MY_NUMBER, TEXT_EF.BASIC_FOUR, TEXT_EF.INTEGRITY, TEXT_EF.SIGNING_KEY],
+        [],
+      ],
     ];
     for (const [key, secret, opened, closed] of cases) {
       const { ch } = open();
@@ -226,8 +281,18 @@ describe('MyNumberCardSim: credentials', () => {
   it('opens the surface AP: birth-date key → 0001, B → 0002 not 0005, A → 0002 and 0005', async () => {
     const cases: [number, string, number[], number[]][] = [
       [SURFACE_EF.BIRTH_DATE_KEY, ERA_BIRTH_DATE, [SURFACE_EF.AGE], [SURFACE_EF.CARD_FACE]],
-      [SURFACE_EF.CODE_B, CODE_B, [SURFACE_EF.CARD_FACE], [SURFACE_EF.MY_NUMBER_IMAGE, SURFACE_EF.AGE]],
-      [SURFACE_EF.CODE_A, CODE_A, [SURFACE_EF.CARD_FACE, SURFACE_EF.MY_NUMBER_IMAGE], [SURFACE_EF.AGE]],
+      [
+        SURFACE_EF.CODE_B,
+        CODE_B,
+        [SURFACE_EF.CARD_FACE],
+        [SURFACE_EF.MY_NUMBER_IMAGE, SURFACE_EF.AGE],
+      ],
+      [
+        SURFACE_EF.CODE_A,
+        CODE_A,
+        [SURFACE_EF.CARD_FACE, SURFACE_EF.MY_NUMBER_IMAGE],
+        [SURFACE_EF.AGE],
+      ],
     ];
     for (const [key, secret, opened, closed] of cases) {
       const { ch } = open();
@@ -264,8 +329,12 @@ describe('MyNumberCardSim: credentials', () => {
 });
 
 describe('MyNumberCardSim: signatures', () => {
-  const authRoot = new X509Certificate(readFileSync(new URL('./profiles/sim-jpki-roots/auth_ca_sim.pem', import.meta.url)));
-  const signRoot = new X509Certificate(readFileSync(new URL('./profiles/sim-jpki-roots/sign_ca_sim.pem', import.meta.url)));
+  const authRoot = new X509Certificate(
+    readFileSync(new URL('./profiles/sim-jpki-roots/auth_ca_sim.pem', import.meta.url)),
+  );
+  const signRoot = new X509Certificate(
+    readFileSync(new URL('./profiles/sim-jpki-roots/sign_ca_sim.pem', import.meta.url)),
+  );
 
   it('signs with the JPKI auth key only after the auth PIN; the signature verifies with EF 000A', async () => {
     const { ch } = open();
@@ -285,7 +354,9 @@ describe('MyNumberCardSim: signatures', () => {
     await ch.send(selectEf(JPKI_EF.AUTH_KEY));
     const r = await ch.send(sign(0x80, digestInfo));
     expect(r.data.length).toBe(256);
-    expect(verify('sha256', ascii('log in to the municipal portal'), cert.publicKey, r.data)).toBe(true);
+    expect(verify('sha256', ascii('log in to the municipal portal'), cert.publicKey, r.data)).toBe(
+      true,
+    );
     expect(await sw(ch, sign(0x00, digestInfo))).toBe('6A86'); // no card-present key in the JPKI AP
   });
 
@@ -309,10 +380,17 @@ describe('MyNumberCardSim: signatures', () => {
     const challenge = (await ch.send({ cla: 0, ins: 0x84, p1: 0, p2: 0, le: 8 })).data;
     expect(challenge.length).toBe(8);
     const r = await ch.send(sign(0x00, sha256DigestInfo(challenge)));
-    const df51 = requireTag(children(parseTlv(card.files.text.signingKey)), TEXT_TAG.SIGNING_PUBLIC_KEY);
+    const df51 = requireTag(
+      children(parseTlv(card.files.text.signingKey)),
+      TEXT_TAG.SIGNING_PUBLIC_KEY,
+    );
     expect(verify('sha256', challenge, decodeRsaPublicKey(df51.value), r.data)).toBe(true);
     // Le other than 256: 6C00 (the channel would resend with Le 256 on its own).
-    const short = concatBytes(Uint8Array.of(0x80, 0x2a, 0x00, 0x00, 51), sha256DigestInfo(challenge), Uint8Array.of(0x80));
+    const short = concatBytes(
+      Uint8Array.of(0x80, 0x2a, 0x00, 0x00, 51),
+      sha256DigestInfo(challenge),
+      Uint8Array.of(0x80),
+    );
     expect(toHex(card.process(short))).toBe('6c00');
     expect(await sw(ch, { ...sign(0x00, new Uint8Array(246)) })).toBe('6700');
     expect(await sw(ch, { ...sign(0x01, sha256DigestInfo(challenge)) })).toBe('6A86');
@@ -336,7 +414,11 @@ describe('MyNumberCardSim: properties', () => {
       fc.uint8Array({ maxLength: 270 }),
       fc.constantFrom(...prefixes),
       fc
-        .tuple(fc.constantFrom(0x00, 0x80), fc.constantFrom(0xa4, 0xb0, 0xb2, 0x20, 0x84, 0x2a), fc.uint8Array({ minLength: 2, maxLength: 260 }))
+        .tuple(
+          fc.constantFrom(0x00, 0x80),
+          fc.constantFrom(0xa4, 0xb0, 0xb2, 0x20, 0x84, 0x2a),
+          fc.uint8Array({ minLength: 2, maxLength: 260 }),
+        )
         .map(([cla, ins, rest]) => Uint8Array.of(cla, ins, ...rest)),
     );
     fc.assert(

@@ -63,17 +63,18 @@ export interface MyNumberCardFiles {
 }
 
 /** Where each credential's key EF is. */
-const KEY_EF: Readonly<Record<CredentialName, { readonly aid: Uint8Array; readonly fid: number }>> = {
-  textPin: { aid: AID.TEXT, fid: TEXT_EF.PIN },
-  textCodeA: { aid: AID.TEXT, fid: TEXT_EF.CODE_A },
-  textCodeB: { aid: AID.TEXT, fid: TEXT_EF.CODE_B },
-  surfaceBirthDate: { aid: AID.SURFACE, fid: SURFACE_EF.BIRTH_DATE_KEY },
-  surfaceCodeA: { aid: AID.SURFACE, fid: SURFACE_EF.CODE_A },
-  surfaceCodeB: { aid: AID.SURFACE, fid: SURFACE_EF.CODE_B },
-  jpkiAuthPin: { aid: AID.JPKI, fid: JPKI_EF.AUTH_PIN },
-  jpkiSignPassword: { aid: AID.JPKI, fid: JPKI_EF.SIGN_PIN },
-  jukiPin: { aid: AID.JUKI, fid: JUKI_EF.PIN },
-};
+const KEY_EF: Readonly<Record<CredentialName, { readonly aid: Uint8Array; readonly fid: number }>> =
+  {
+    textPin: { aid: AID.TEXT, fid: TEXT_EF.PIN },
+    textCodeA: { aid: AID.TEXT, fid: TEXT_EF.CODE_A },
+    textCodeB: { aid: AID.TEXT, fid: TEXT_EF.CODE_B },
+    surfaceBirthDate: { aid: AID.SURFACE, fid: SURFACE_EF.BIRTH_DATE_KEY },
+    surfaceCodeA: { aid: AID.SURFACE, fid: SURFACE_EF.CODE_A },
+    surfaceCodeB: { aid: AID.SURFACE, fid: SURFACE_EF.CODE_B },
+    jpkiAuthPin: { aid: AID.JPKI, fid: JPKI_EF.AUTH_PIN },
+    jpkiSignPassword: { aid: AID.JPKI, fid: JPKI_EF.SIGN_PIN },
+    jukiPin: { aid: AID.JUKI, fid: JUKI_EF.PIN },
+  };
 
 /** PKCS#1 v1.5 type 1 needs 11 bytes of padding in the 256-byte block (RFC 8017 §9.2). */
 const MAX_SIGN_INPUT = CV.MODULUS_LENGTH - 11;
@@ -110,28 +111,68 @@ export class MyNumberCardSim implements SimulatedCard {
       commonRecord: ascii(card.serial),
     };
     const codeA = ascii(holder.myNumber);
-    const codeB = ascii(verificationCodeB(holder.birthDate, Number(card.expiryDate.slice(0, 4)), card.securityCode));
+    const codeB = ascii(
+      verificationCodeB(holder.birthDate, Number(card.expiryDate.slice(0, 4)), card.securityCode),
+    );
     const tries = credentials.tries;
     const key = (name: CredentialName, secret: Uint8Array, maxTries: number): EfSpec => {
       const start = tries[name];
-      return { kind: 'key', fid: KEY_EF[name].fid, secret, maxTries, ...(start === undefined ? {} : { tries: start }) };
+      return {
+        kind: 'key',
+        fid: KEY_EF[name].fid,
+        secret,
+        maxTries,
+        ...(start === undefined ? {} : { tries: start }),
+      };
     };
     const f = this.files;
 
-    const jpkiAuthKey: EfSpec = { kind: 'internal', fid: JPKI_EF.AUTH_KEY, use: anyOf(JPKI_EF.AUTH_PIN) };
-    const jpkiSignKey: EfSpec = { kind: 'internal', fid: JPKI_EF.SIGN_KEY, use: anyOf(JPKI_EF.SIGN_PIN) };
+    const jpkiAuthKey: EfSpec = {
+      kind: 'internal',
+      fid: JPKI_EF.AUTH_KEY,
+      use: anyOf(JPKI_EF.AUTH_PIN),
+    };
+    const jpkiSignKey: EfSpec = {
+      kind: 'internal',
+      fid: JPKI_EF.SIGN_KEY,
+      use: anyOf(JPKI_EF.SIGN_PIN),
+    };
     const jpki: DfSpec = {
       aid: AID.JPKI,
       efs: [
-        { kind: 'transparent', fid: JPKI_EF.SIGN_CERTIFICATE, content: f.jpki.signCertificate, read: anyOf(JPKI_EF.SIGN_PIN) },
-        { kind: 'transparent', fid: JPKI_EF.SIGN_CA_CERTIFICATE, content: f.jpki.signCaCertificate, read: ALWAYS },
+        {
+          kind: 'transparent',
+          fid: JPKI_EF.SIGN_CERTIFICATE,
+          content: f.jpki.signCertificate,
+          read: anyOf(JPKI_EF.SIGN_PIN),
+        },
+        {
+          kind: 'transparent',
+          fid: JPKI_EF.SIGN_CA_CERTIFICATE,
+          content: f.jpki.signCaCertificate,
+          read: ALWAYS,
+        },
         { kind: 'transparent', fid: JPKI_EF.TOKEN, content: f.jpki.token, read: ALWAYS },
-        { kind: 'transparent', fid: JPKI_EF.AUTH_CERTIFICATE, content: f.jpki.authCertificate, read: ALWAYS },
-        { kind: 'transparent', fid: JPKI_EF.AUTH_CA_CERTIFICATE, content: f.jpki.authCaCertificate, read: ALWAYS },
+        {
+          kind: 'transparent',
+          fid: JPKI_EF.AUTH_CERTIFICATE,
+          content: f.jpki.authCertificate,
+          read: ALWAYS,
+        },
+        {
+          kind: 'transparent',
+          fid: JPKI_EF.AUTH_CA_CERTIFICATE,
+          content: f.jpki.authCaCertificate,
+          read: ALWAYS,
+        },
         jpkiAuthKey,
         key('jpkiAuthPin', ascii(credentials.jpkiAuthPin), CREDENTIAL.PIN_TRIES),
         jpkiSignKey,
-        key('jpkiSignPassword', ascii(credentials.jpkiSignPassword), CREDENTIAL.SIGN_PASSWORD_TRIES),
+        key(
+          'jpkiSignPassword',
+          ascii(credentials.jpkiSignPassword),
+          CREDENTIAL.SIGN_PASSWORD_TRIES,
+        ),
       ],
     };
     // Text AP: 0001 ← PIN or A; 0002 ← PIN or B; 0003, 0007 ← PIN or either; 0004, 0005 free
@@ -140,12 +181,37 @@ export class MyNumberCardSim implements SimulatedCard {
     const text: DfSpec = {
       aid: AID.TEXT,
       efs: [
-        { kind: 'transparent', fid: TEXT_EF.MY_NUMBER, content: f.text.myNumber, read: anyOf(PIN, CODE_A) },
-        { kind: 'transparent', fid: TEXT_EF.BASIC_FOUR, content: f.text.basicFour, read: anyOf(PIN, CODE_B) },
-        { kind: 'transparent', fid: TEXT_EF.INTEGRITY, content: f.text.integrity, read: anyOf(PIN, CODE_A, CODE_B) },
-        { kind: 'transparent', fid: TEXT_EF.CV_CERTIFICATE, content: f.text.cvCertificate, read: ALWAYS },
+        {
+          kind: 'transparent',
+          fid: TEXT_EF.MY_NUMBER,
+          content: f.text.myNumber,
+          read: anyOf(PIN, CODE_A),
+        },
+        {
+          kind: 'transparent',
+          fid: TEXT_EF.BASIC_FOUR,
+          content: f.text.basicFour,
+          read: anyOf(PIN, CODE_B),
+        },
+        {
+          kind: 'transparent',
+          fid: TEXT_EF.INTEGRITY,
+          content: f.text.integrity,
+          read: anyOf(PIN, CODE_A, CODE_B),
+        },
+        {
+          kind: 'transparent',
+          fid: TEXT_EF.CV_CERTIFICATE,
+          content: f.text.cvCertificate,
+          read: ALWAYS,
+        },
         { kind: 'transparent', fid: TEXT_EF.AP_INFO, content: f.text.apInfo, read: ALWAYS },
-        { kind: 'transparent', fid: TEXT_EF.SIGNING_KEY, content: f.text.signingKey, read: anyOf(PIN, CODE_A, CODE_B) },
+        {
+          kind: 'transparent',
+          fid: TEXT_EF.SIGNING_KEY,
+          content: f.text.signingKey,
+          read: anyOf(PIN, CODE_A, CODE_B),
+        },
         key('textPin', ascii(credentials.textPin), CREDENTIAL.PIN_TRIES),
         key('textCodeA', codeA, CREDENTIAL.CODE_TRIES),
         key('textCodeB', codeB, CREDENTIAL.CODE_TRIES),
@@ -157,19 +223,45 @@ export class MyNumberCardSim implements SimulatedCard {
       aid: AID.SURFACE,
       efs: [
         { kind: 'transparent', fid: s.AGE, content: f.surface.age, read: anyOf(s.BIRTH_DATE_KEY) },
-        { kind: 'transparent', fid: s.CARD_FACE, content: f.surface.cardFace, read: anyOf(s.CODE_B, s.CODE_A) },
+        {
+          kind: 'transparent',
+          fid: s.CARD_FACE,
+          content: f.surface.cardFace,
+          read: anyOf(s.CODE_B, s.CODE_A),
+        },
         { kind: 'transparent', fid: s.AP_INFO, content: f.surface.apInfo, read: ALWAYS },
-        { kind: 'transparent', fid: s.CV_CERTIFICATE, content: f.surface.cvCertificate, read: ALWAYS },
-        { kind: 'transparent', fid: s.MY_NUMBER_IMAGE, content: f.surface.myNumberImage, read: anyOf(s.CODE_A) },
+        {
+          kind: 'transparent',
+          fid: s.CV_CERTIFICATE,
+          content: f.surface.cvCertificate,
+          read: ALWAYS,
+        },
+        {
+          kind: 'transparent',
+          fid: s.MY_NUMBER_IMAGE,
+          content: f.surface.myNumberImage,
+          read: anyOf(s.CODE_A),
+        },
         key('surfaceBirthDate', ascii(eraYymmdd(holder.birthDate)), CREDENTIAL.CODE_TRIES),
         key('surfaceCodeB', codeB, CREDENTIAL.CODE_TRIES),
         key('surfaceCodeA', codeA, CREDENTIAL.CODE_TRIES),
       ],
     };
-    const juki: DfSpec = { aid: AID.JUKI, efs: [key('jukiPin', ascii(credentials.jukiPin), CREDENTIAL.PIN_TRIES)] };
+    const juki: DfSpec = {
+      aid: AID.JUKI,
+      efs: [key('jukiPin', ascii(credentials.jukiPin), CREDENTIAL.PIN_TRIES)],
+    };
     const common: DfSpec = {
       aid: AID.COMMON,
-      efs: [{ kind: 'record', fid: COMMON_RECORD_FID, sfi: COMMON_SFI, records: [f.commonRecord], read: ALWAYS }],
+      efs: [
+        {
+          kind: 'record',
+          fid: COMMON_RECORD_FID,
+          sfi: COMMON_SFI,
+          records: [f.commonRecord],
+          read: ALWAYS,
+        },
+      ],
     };
 
     this.privateKeyEfs.set(jpkiAuthKey, keys.jpki.authKey);
@@ -178,7 +270,9 @@ export class MyNumberCardSim implements SimulatedCard {
     this.cardPresentKeys.set(surface, keys.surface.cardKey);
     this.card = new IsoCard([jpki, text, surface, juki, common], {
       ...(options.random ? { random: options.random } : {}),
-      handlers: [{ cla: CLA.PROPRIETARY, ins: INS.SIGN, handle: (cmd, view) => this.sign(cmd, view) }],
+      handlers: [
+        { cla: CLA.PROPRIETARY, ins: INS.SIGN, handle: (cmd, view) => this.sign(cmd, view) },
+      ],
     });
   }
 
@@ -198,9 +292,11 @@ export class MyNumberCardSim implements SimulatedCard {
 
   private sign(cmd: CommandApdu, view: IsoCardView): CardResponse {
     const p1p2 = (cmd.p1 << 8) | cmd.p2;
-    if (p1p2 !== SIGN_P1P2.SELECTED_KEY && p1p2 !== SIGN_P1P2.CARD_PRESENT) return { sw: SW.WRONG_P1P2 };
+    if (p1p2 !== SIGN_P1P2.SELECTED_KEY && p1p2 !== SIGN_P1P2.CARD_PRESENT)
+      return { sw: SW.WRONG_P1P2 };
     const data = cmd.data;
-    if (!data || data.length > MAX_SIGN_INPUT || cmd.le === undefined) return { sw: SW.WRONG_LENGTH };
+    if (!data || data.length > MAX_SIGN_INPUT || cmd.le === undefined)
+      return { sw: SW.WRONG_LENGTH };
     const df = view.currentDf;
     if (!df) return { sw: SW.NO_CURRENT_EF };
     let key: KeyObject | undefined;

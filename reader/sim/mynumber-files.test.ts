@@ -11,7 +11,11 @@ import {
   buildMyNumberFile,
   buildTextApFiles,
 } from './mynumber-files.ts';
-import { defaultMyNumberProfile, seniorMyNumberProfile, type MyNumberProfile } from './mynumber-profile.ts';
+import {
+  defaultMyNumberProfile,
+  seniorMyNumberProfile,
+  type MyNumberProfile,
+} from './mynumber-profile.ts';
 import { buildSurfaceApFiles, cardFaceSignedMessageOf } from './mynumber-surface-files.ts';
 import simCvCaKeys from './profiles/sim-cv-ca-keys.json' with { type: 'json' };
 
@@ -35,7 +39,7 @@ const VECTOR_HOLDER = {
  */
 function cardTlvs(bytes: Uint8Array): { tag: number; raw: Uint8Array; value: Uint8Array }[] {
   const out: { tag: number; raw: Uint8Array; value: Uint8Array }[] = [];
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const start = at;
     let tag = bytes[at++] as number;
     if ((tag & 0x1f) === 0x1f) tag = (tag << 8) | (bytes[at++] as number);
@@ -45,13 +49,18 @@ function cardTlvs(bytes: Uint8Array): { tag: number; raw: Uint8Array; value: Uin
       length = 0;
       for (let i = 0; i < n; i += 1) length = length * 256 + (bytes[at++] as number);
     }
-    out.push({ tag, raw: bytes.subarray(start, at + length), value: bytes.subarray(at, at + length) });
+    out.push({
+      tag,
+      raw: bytes.subarray(start, at + length),
+      value: bytes.subarray(at, at + length),
+    });
     at += length;
   }
   return out;
 }
 
-const pkcs1 = (data: Uint8Array, key: KeyObject, signature: Uint8Array): boolean => verify('sha256', data, key, signature);
+const pkcs1 = (data: Uint8Array, key: KeyObject, signature: Uint8Array): boolean =>
+  verify('sha256', data, key, signature);
 
 function simCaKey(name: string): { keyId: Uint8Array; key: KeyObject } {
   const entry = simCvCaKeys.keys.find((k) => k.name === name);
@@ -59,7 +68,10 @@ function simCaKey(name: string): { keyId: Uint8Array; key: KeyObject } {
   const b64url = (hex: string) => Buffer.from(hex, 'hex').toString('base64url');
   return {
     keyId: fromHex(entry.keyId),
-    key: createPublicKey({ key: { kty: 'RSA', n: b64url(entry.modulus), e: b64url(entry.exponent) }, format: 'jwk' }),
+    key: createPublicKey({
+      key: { kty: 'RSA', n: b64url(entry.modulus), e: b64url(entry.exponent) },
+      format: 'jwk',
+    }),
   };
 }
 
@@ -76,14 +88,18 @@ describe('text AP builders', () => {
       const [table, ...fields] = children(outer);
       expect(table?.tag).toBe(TEXT_TAG.OFFSETS);
       fields.forEach((f, i) => {
-        expect(readU16be(table?.value ?? new Uint8Array(0), i * 2)).toBe(outer.headerLength + f.offset);
+        expect(readU16be(table?.value ?? new Uint8Array(0), i * 2)).toBe(
+          outer.headerLength + f.offset,
+        );
       });
     }
   });
 
   it('write the My Number file as FF 10 0C + 12 ASCII digits, then filler', () => {
     const file = buildMyNumberFile('537686677188');
-    expect(toHex(file.subarray(0, 15))).toBe('ff100c' + toHex(new TextEncoder().encode('537686677188')));
+    expect(toHex(file.subarray(0, 15))).toBe(
+      'ff100c' + toHex(new TextEncoder().encode('537686677188')),
+    );
     expect(file.length).toBe(15 + 0x10);
     expect(cardTlvs(file.subarray(0, 15))[0]?.tag).toBe(TEXT_TAG.MY_NUMBER);
   });
@@ -101,7 +117,11 @@ describe.each([
 ])('the %s profile', (_name, load: () => MyNumberProfile) => {
   const profile = load();
   const text = buildTextApFiles(profile.holder, profile.keys.text);
-  const surface = buildSurfaceApFiles({ ...profile.holder, ...profile.card }, profile.images, profile.keys.surface);
+  const surface = buildSurfaceApFiles(
+    { ...profile.holder, ...profile.card },
+    profile.images,
+    profile.keys.surface,
+  );
 
   it('has CV certificates that verify with the simulator CA keys (sim-cv-ca-keys.json)', () => {
     for (const [file, caName] of [
@@ -132,7 +152,10 @@ describe.each([
     expect(toHex(df32.value)).toBe(toHex(sha256(fromDf22)));
     expect(toHex(basicFourDigestSource(text.basicFour))).toBe(toHex(fromDf22));
     const apKey = parseCvCertificate(text.cvCertificate).publicKey;
-    const signed = text.integrity.subarray(df31.offset + record.headerLength, df33.offset + record.headerLength);
+    const signed = text.integrity.subarray(
+      df31.offset + record.headerLength,
+      df33.offset + record.headerLength,
+    );
     expect(pkcs1(signed, apKey, df33.value)).toBe(true);
   });
 
@@ -164,7 +187,11 @@ describe.each([
       SURFACE_TAG.EXPIRY_DATE,
       SURFACE_TAG.SECURITY_CODE_IMAGE,
     ]);
-    objects.forEach((o, i) => expect(readU16be(table?.value ?? new Uint8Array(0), i * 2)).toBe(outer.headerLength + o.offset));
+    objects.forEach((o, i) =>
+      expect(readU16be(table?.value ?? new Uint8Array(0), i * 2)).toBe(
+        outer.headerLength + o.offset,
+      ),
+    );
     const apKey = parseCvCertificate(surface.cvCertificate).publicKey;
     const signature = requireTag(objects, SURFACE_TAG.SIGNATURE).value;
     expect(pkcs1(cardFaceSignedMessageOf(surface.cardFace), apKey, signature)).toBe(true);
@@ -173,7 +200,9 @@ describe.each([
     const birth = new TextDecoder().decode(requireTag(objects, SURFACE_TAG.BIRTH_DATE).value);
     expect(birth).toBe(profile.holder.birthDate.replaceAll('-', ''));
     const key = decodeRsaPublicKey(requireTag(objects, SURFACE_TAG.CARD_KEY).value);
-    expect(toHex(encodeRsaPublicKey(key))).toBe(toHex(encodeRsaPublicKey(profile.keys.surface.cardKey)));
+    expect(toHex(encodeRsaPublicKey(key))).toBe(
+      toHex(encodeRsaPublicKey(profile.keys.surface.cardKey)),
+    );
   });
 
   it('has an age record and a My Number image signed by the surface AP key, and DF34', () => {
@@ -186,9 +215,14 @@ describe.each([
       const [a, b, sig] = cardTlvs(outer[0]?.value ?? new Uint8Array(0));
       expect(sig?.tag).toBe(sigTag);
       const none = new Uint8Array(0);
-      expect(pkcs1(concatBytes(a?.raw ?? none, b?.raw ?? none), apKey, sig?.value ?? none)).toBe(true);
+      expect(pkcs1(concatBytes(a?.raw ?? none, b?.raw ?? none), apKey, sig?.value ?? none)).toBe(
+        true,
+      );
     }
-    const code = requireTag(children(parseTlv(surface.apInfo)), SURFACE_TAG.MUNICIPALITY_CODE).value;
+    const code = requireTag(
+      children(parseTlv(surface.apInfo)),
+      SURFACE_TAG.MUNICIPALITY_CODE,
+    ).value;
     expect(new TextDecoder().decode(code)).toBe(profile.card.municipalityCode);
   });
 });
@@ -201,6 +235,8 @@ describe('profiles as generated', () => {
     const s = seniorMyNumberProfile();
     expect(s.holder.birthDate.startsWith('1948')).toBe(true);
     expect(s.holder.address).toContain('前橋市');
-    expect(encodeRsaPublicKey(s.keys.text.apKey)).not.toEqual(encodeRsaPublicKey(d.keys.text.apKey));
+    expect(encodeRsaPublicKey(s.keys.text.apKey)).not.toEqual(
+      encodeRsaPublicKey(d.keys.text.apKey),
+    );
   });
 });

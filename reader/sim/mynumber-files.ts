@@ -37,16 +37,22 @@ const MAX_OFFSET = 0xffff;
  * object's first tag byte is, counted from the file's first byte (card-protocols.md:
  * `DF21 08 000E 0020 0059 0064`).
  */
-export function buildOffsetTableRecord(outerTag: number, offsetsTag: number, objects: readonly Uint8Array[]): Uint8Array {
+export function buildOffsetTableRecord(
+  outerTag: number,
+  offsetsTag: number,
+  objects: readonly Uint8Array[],
+): Uint8Array {
   const tableLength = OFFSET_SIZE * objects.length;
   const tableObjectLength = encodeTlv(offsetsTag, new Uint8Array(tableLength)).length;
   let innerLength = tableObjectLength;
   for (const o of objects) innerLength += o.length;
-  const outerHeader = encodeTlv(outerTag, new Uint8Array(0)).length - 1 + lengthFieldSize(innerLength);
+  const outerHeader =
+    encodeTlv(outerTag, new Uint8Array(0)).length - 1 + lengthFieldSize(innerLength);
   const table = new Uint8Array(tableLength);
   let at = outerHeader + tableObjectLength;
   objects.forEach((o, i) => {
-    if (at > MAX_OFFSET) throw new ReaderError('reader/profile-invalid', 'file too large for u16 offsets');
+    if (at > MAX_OFFSET)
+      throw new ReaderError('reader/profile-invalid', 'file too large for u16 offsets');
     table[i * OFFSET_SIZE] = at >> 8;
     table[i * OFFSET_SIZE + 1] = at & 0xff;
     at += o.length;
@@ -95,10 +101,17 @@ export function basicFourDigestSource(basicFourFile: Uint8Array): Uint8Array {
  * Text EF 0003: `FF30 { DF31 sha256(EF 0001 as stored), DF32 sha256(EF 0002 from DF22),
  * DF33 <PKCS1-v1_5/SHA-256 by the EF 0004 key over the raw DF31 and DF32 objects> }`.
  */
-export function buildIntegrityRecord(myNumberFile: Uint8Array, basicFourFile: Uint8Array, apKey: KeyObject): Uint8Array {
+export function buildIntegrityRecord(
+  myNumberFile: Uint8Array,
+  basicFourFile: Uint8Array,
+  apKey: KeyObject,
+): Uint8Array {
   const df31 = encodeTlv(TEXT_TAG.MY_NUMBER_DIGEST, sha256(myNumberFile));
   const df32 = encodeTlv(TEXT_TAG.BASIC_FOUR_DIGEST, sha256(basicFourDigestSource(basicFourFile)));
-  const df33 = encodeTlv(TEXT_TAG.INTEGRITY_SIGNATURE, signPkcs1Sha256(apKey, concatBytes(df31, df32)));
+  const df33 = encodeTlv(
+    TEXT_TAG.INTEGRITY_SIGNATURE,
+    signPkcs1Sha256(apKey, concatBytes(df31, df32)),
+  );
   return encodeTlv(TEXT_TAG.INTEGRITY, concatBytes(df31, df32, df33));
 }
 
@@ -148,7 +161,10 @@ export interface TextApFiles {
 }
 
 /** Every readable file of the text AP for one holder. EF 0003 is signed here, at load. */
-export function buildTextApFiles(holder: BasicFour & { readonly myNumber: string }, keys: TextApKeys): TextApFiles {
+export function buildTextApFiles(
+  holder: BasicFour & { readonly myNumber: string },
+  keys: TextApKeys,
+): TextApFiles {
   const myNumber = buildMyNumberFile(holder.myNumber);
   const basicFour = buildBasicFourFile(holder);
   return {

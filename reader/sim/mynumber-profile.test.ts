@@ -7,7 +7,11 @@ import { ReaderError } from '../errors.ts';
 import { children, parseTlv, requireTag } from '../tlv/ber.ts';
 import { parseCvCertificate } from './cv-cert.ts';
 import { MyNumberCardSim } from './mynumber-card.ts';
-import { defaultMyNumberProfile, loadMyNumberProfile, type MyNumberProfileJson } from './mynumber-profile.ts';
+import {
+  defaultMyNumberProfile,
+  loadMyNumberProfile,
+  type MyNumberProfileJson,
+} from './mynumber-profile.ts';
 import defaultJson from './profiles/mynumber-default.json' with { type: 'json' };
 import seniorJson from './profiles/mynumber-senior.json' with { type: 'json' };
 
@@ -20,8 +24,19 @@ const CUSTOM: MyNumberProfileJson = {
     sex: '2',
     myNumber: '123456789018',
   },
-  card: { expiryDate: '2029-05-01', securityCode: '0420', municipalityCode: '01100', serial: '0000000000000001' },
-  credentials: { textPin: '4321', jpkiAuthPin: '4321', jpkiSignPassword: 'ABC123', jukiPin: '4321', tries: { textPin: 1 } },
+  card: {
+    expiryDate: '2029-05-01',
+    securityCode: '0420',
+    municipalityCode: '01100',
+    serial: '0000000000000001',
+  },
+  credentials: {
+    textPin: '4321',
+    jpkiAuthPin: '4321',
+    jpkiSignPassword: 'ABC123',
+    jukiPin: '4321',
+    tries: { textPin: 1 },
+  },
 };
 
 const clone = <T>(value: T): T => structuredClone(value);
@@ -53,14 +68,27 @@ describe('loadMyNumberProfile', () => {
     const parts = children(record);
     const df31 = requireTag(parts, TEXT_TAG.MY_NUMBER_DIGEST);
     const df33 = requireTag(parts, TEXT_TAG.INTEGRITY_SIGNATURE);
-    const signed = card.files.text.integrity.subarray(record.headerLength, record.headerLength + df33.offset);
+    const signed = card.files.text.integrity.subarray(
+      record.headerLength,
+      record.headerLength + df33.offset,
+    );
     expect(signed.length).toBe(df31.raw.length * 2);
-    expect(verify('sha256', signed, parseCvCertificate(card.files.text.cvCertificate).publicKey, df33.value)).toBe(true);
+    expect(
+      verify(
+        'sha256',
+        signed,
+        parseCvCertificate(card.files.text.cvCertificate).publicKey,
+        df33.value,
+      ),
+    ).toBe(true);
   });
 
   it('uses a given base profile for what is left out', () => {
     const senior = loadMyNumberProfile(seniorJson);
-    const profile = loadMyNumberProfile({ ...CUSTOM, images: { namePng: seniorJson.images.namePng } }, { base: senior });
+    const profile = loadMyNumberProfile(
+      { ...CUSTOM, images: { namePng: seniorJson.images.namePng } },
+      { base: senior },
+    );
     expect(profile.keys).toBe(senior.keys);
     expect(profile.images.faceJp2).toBe(senior.images.faceJp2);
   });
@@ -68,9 +96,20 @@ describe('loadMyNumberProfile', () => {
   it('names the path and rule of each problem, never the value', () => {
     const bad = clone(CUSTOM) as Record<string, unknown> & typeof CUSTOM;
     const secret = {
-      holder: { ...bad.holder, myNumber: '123456789010', birthDate: '1980-13-01', sex: '3', nickname: 'x' },
+      holder: {
+        ...bad.holder,
+        myNumber: '123456789010',
+        birthDate: '1980-13-01',
+        sex: '3',
+        nickname: 'x',
+      },
       card: { ...bad.card, securityCode: '98765' },
-      credentials: { ...bad.credentials, textPin: '98a7', jpkiSignPassword: 'ONLYLETTERS', tries: { textPin: 4 } },
+      credentials: {
+        ...bad.credentials,
+        textPin: '98a7',
+        jpkiSignPassword: 'ONLYLETTERS',
+        tries: { textPin: 4 },
+      },
     };
     let message = '';
     try {
@@ -115,9 +154,13 @@ describe('loadMyNumberProfile', () => {
   it('refuses an expiry before the birth date and a birth date before Meiji', () => {
     const json = clone(CUSTOM);
     json.card.expiryDate = '2019-04-30';
-    expect(issuesOf(() => loadMyNumberProfile(json)).map((i) => i.path)).toEqual(['card.expiryDate']);
+    expect(issuesOf(() => loadMyNumberProfile(json)).map((i) => i.path)).toEqual([
+      'card.expiryDate',
+    ]);
     json.holder.birthDate = '1868-01-01';
-    expect(issuesOf(() => loadMyNumberProfile(json)).map((i) => i.path)).toEqual(['holder.birthDate']);
+    expect(issuesOf(() => loadMyNumberProfile(json)).map((i) => i.path)).toEqual([
+      'holder.birthDate',
+    ]);
   });
 
   it('throws nothing but reader/profile-invalid on arbitrary JSON', () => {
@@ -130,7 +173,15 @@ describe('loadMyNumberProfile', () => {
     };
     fc.assert(fc.property(fc.jsonValue(), check), { numRuns: 300 });
     // Mutations of a valid profile reach the deeper checks.
-    const leaves = ['holder.name', 'holder.birthDate', 'card.expiryDate', 'credentials.textPin', 'credentials.tries', 'images', 'keys'];
+    const leaves = [
+      'holder.name',
+      'holder.birthDate',
+      'card.expiryDate',
+      'credentials.textPin',
+      'credentials.tries',
+      'images',
+      'keys',
+    ];
     fc.assert(
       fc.property(fc.constantFrom(...leaves), fc.jsonValue(), (path, value) => {
         const json = clone(CUSTOM) as unknown as Record<string, Record<string, unknown>>;

@@ -33,10 +33,20 @@ export const CREDENTIAL_NAMES = [
 ] as const;
 export type CredentialName = (typeof CREDENTIAL_NAMES)[number];
 
-const isoDate = z.string().refine((s) => parseIsoDate(s) !== undefined, 'must be a valid YYYY-MM-DD date');
-const digits = (n: number) => z.string().regex(new RegExp(`^\\d{${n}}$`), `must be ${n} ASCII digits`);
-const base64 = z.string().regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'must be base64');
-const pem = z.string().regex(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n?$/, 'must be a PKCS#8 PEM private key');
+const isoDate = z
+  .string()
+  .refine((s) => parseIsoDate(s) !== undefined, 'must be a valid YYYY-MM-DD date');
+const digits = (n: number) =>
+  z.string().regex(new RegExp(`^\\d{${n}}$`), `must be ${n} ASCII digits`);
+const base64 = z
+  .string()
+  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'must be base64');
+const pem = z
+  .string()
+  .regex(
+    /^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n?$/,
+    'must be a PKCS#8 PEM private key',
+  );
 const tries = (max: number) => z.number().int().min(0).max(max).optional();
 
 const profileSchema = z.strictObject({
@@ -54,7 +64,10 @@ const profileSchema = z.strictObject({
       }
     }, 'must be a date from the Meiji era on whose era year fits two digits'),
     sex: z.enum(['1', '2', '0', '9']),
-    myNumber: digits(CREDENTIAL.MY_NUMBER_DIGITS).refine(isValidMyNumber, 'check digit does not match'),
+    myNumber: digits(CREDENTIAL.MY_NUMBER_DIGITS).refine(
+      isValidMyNumber,
+      'check digit does not match',
+    ),
   }),
   card: z.strictObject({
     expiryDate: isoDate,
@@ -125,8 +138,16 @@ export interface MyNumberCredentials {
 }
 
 export interface MyNumberKeys {
-  readonly text: { readonly apKey: KeyObject; readonly apCvCertificate: Uint8Array; readonly signingKey: KeyObject };
-  readonly surface: { readonly apKey: KeyObject; readonly apCvCertificate: Uint8Array; readonly cardKey: KeyObject };
+  readonly text: {
+    readonly apKey: KeyObject;
+    readonly apCvCertificate: Uint8Array;
+    readonly signingKey: KeyObject;
+  };
+  readonly surface: {
+    readonly apKey: KeyObject;
+    readonly apCvCertificate: Uint8Array;
+    readonly cardKey: KeyObject;
+  };
   readonly jpki: {
     readonly authKey: KeyObject;
     readonly authCertificate: Uint8Array;
@@ -173,31 +194,47 @@ function invalid(issues: readonly Issue[]): ReaderError {
 const bytes = (b64: string): Uint8Array => new Uint8Array(Buffer.from(b64, 'base64'));
 
 /** Decodes and cross-checks key material, collecting issues by path. */
-function decodeKeys(json: NonNullable<ProfileData['keys']>, issues: Issue[]): MyNumberKeys | undefined {
+function decodeKeys(
+  json: NonNullable<ProfileData['keys']>,
+  issues: Issue[],
+): MyNumberKeys | undefined {
   const key = (path: string, text: string): KeyObject | undefined => {
     try {
       const k = createPrivateKey(text);
-      if (rsaComponents(k).n.length * 8 !== RSA_BITS) issues.push({ path, message: 'must be an RSA-2048 key' });
+      if (rsaComponents(k).n.length * 8 !== RSA_BITS)
+        issues.push({ path, message: 'must be an RSA-2048 key' });
       return k;
     } catch {
       issues.push({ path, message: 'is not a readable RSA private key' });
       return undefined;
     }
   };
-  const cv = (path: string, text: string, certified: KeyObject | undefined, keyPath: string): Uint8Array => {
+  const cv = (
+    path: string,
+    text: string,
+    certified: KeyObject | undefined,
+    keyPath: string,
+  ): Uint8Array => {
     const der = bytes(text);
     try {
-      if (certified && !cvCertifies(der, certified)) issues.push({ path, message: `does not certify ${keyPath}` });
+      if (certified && !cvCertifies(der, certified))
+        issues.push({ path, message: `does not certify ${keyPath}` });
     } catch {
       issues.push({ path, message: 'is not a 7F21 CV certificate' });
     }
     return der;
   };
-  const x509 = (path: string, text: string, privateKey?: KeyObject, keyPath?: string): Uint8Array => {
+  const x509 = (
+    path: string,
+    text: string,
+    privateKey?: KeyObject,
+    keyPath?: string,
+  ): Uint8Array => {
     const der = bytes(text);
     try {
       const cert = new X509Certificate(der);
-      if (privateKey && !cert.checkPrivateKey(privateKey)) issues.push({ path, message: `does not certify ${keyPath ?? ''}` });
+      if (privateKey && !cert.checkPrivateKey(privateKey))
+        issues.push({ path, message: `does not certify ${keyPath ?? ''}` });
     } catch {
       issues.push({ path, message: 'is not a DER X.509 certificate' });
     }
@@ -209,12 +246,32 @@ function decodeKeys(json: NonNullable<ProfileData['keys']>, issues: Issue[]): My
   const cardKey = key('keys.surface.cardKey', json.surface.cardKey);
   const auth = key('keys.jpki.authKey', json.jpki.authKey);
   const sign = key('keys.jpki.signKey', json.jpki.signKey);
-  const textCv = cv('keys.text.apCvCertificate', json.text.apCvCertificate, textAp, 'keys.text.apKey');
-  const surfaceCv = cv('keys.surface.apCvCertificate', json.surface.apCvCertificate, surfaceAp, 'keys.surface.apKey');
+  const textCv = cv(
+    'keys.text.apCvCertificate',
+    json.text.apCvCertificate,
+    textAp,
+    'keys.text.apKey',
+  );
+  const surfaceCv = cv(
+    'keys.surface.apCvCertificate',
+    json.surface.apCvCertificate,
+    surfaceAp,
+    'keys.surface.apKey',
+  );
   const jpki = {
-    authCertificate: x509('keys.jpki.authCertificate', json.jpki.authCertificate, auth, 'keys.jpki.authKey'),
+    authCertificate: x509(
+      'keys.jpki.authCertificate',
+      json.jpki.authCertificate,
+      auth,
+      'keys.jpki.authKey',
+    ),
     authCaCertificate: x509('keys.jpki.authCaCertificate', json.jpki.authCaCertificate),
-    signCertificate: x509('keys.jpki.signCertificate', json.jpki.signCertificate, sign, 'keys.jpki.signKey'),
+    signCertificate: x509(
+      'keys.jpki.signCertificate',
+      json.jpki.signCertificate,
+      sign,
+      'keys.jpki.signKey',
+    ),
     signCaCertificate: x509('keys.jpki.signCaCertificate', json.jpki.signCaCertificate),
   };
   if (!textAp || !signing || !surfaceAp || !cardKey || !auth || !sign) return undefined;
@@ -225,16 +282,24 @@ function decodeKeys(json: NonNullable<ProfileData['keys']>, issues: Issue[]): My
   };
 }
 
-function decodeImages(json: ProfileData['images'], base: CardFaceImages | undefined, issues: Issue[]): CardFaceImages | undefined {
+function decodeImages(
+  json: ProfileData['images'],
+  base: CardFaceImages | undefined,
+  issues: Issue[],
+): CardFaceImages | undefined {
   const one = (name: keyof CardFaceImages, signature: Uint8Array): Uint8Array | undefined => {
     const text = json?.[name];
     if (text === undefined) {
-      if (!base) issues.push({ path: `images.${name}`, message: 'is missing and there is no base profile' });
+      if (!base)
+        issues.push({ path: `images.${name}`, message: 'is missing and there is no base profile' });
       return base?.[name];
     }
     const data = bytes(text);
     if (!startsWith(data, signature)) {
-      issues.push({ path: `images.${name}`, message: signature === PNG_SIGNATURE ? 'is not a PNG' : 'is not a JP2 file' });
+      issues.push({
+        path: `images.${name}`,
+        message: signature === PNG_SIGNATURE ? 'is not a PNG' : 'is not a JP2 file',
+      });
     }
     return data;
   };
@@ -250,7 +315,12 @@ function decodeImages(json: ProfileData['images'], base: CardFaceImages | undefi
 function load(json: unknown, base: () => MyNumberProfile | undefined): MyNumberProfile {
   const parsed = profileSchema.safeParse(json);
   if (!parsed.success) {
-    throw invalid(parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message })));
+    throw invalid(
+      parsed.error.issues.map((i) => ({
+        path: i.path.map(String).join('.') || '(root)',
+        message: i.message,
+      })),
+    );
   }
   const data = parsed.data;
   const issues: Issue[] = [];
@@ -260,7 +330,8 @@ function load(json: unknown, base: () => MyNumberProfile | undefined): MyNumberP
   const images = data.images ?? {};
   const needsBase = !data.keys || Object.keys(images).length < 4;
   const inherited = needsBase ? base() : undefined;
-  if (!data.keys && !inherited) issues.push({ path: 'keys', message: 'is missing and there is no base profile' });
+  if (!data.keys && !inherited)
+    issues.push({ path: 'keys', message: 'is missing and there is no base profile' });
   const keys = data.keys ? decodeKeys(data.keys, issues) : inherited?.keys;
   const decodedImages = decodeImages(images, inherited?.images, issues);
   if (issues.length > 0 || !keys || !decodedImages) throw invalid(issues);
@@ -279,13 +350,19 @@ function load(json: unknown, base: () => MyNumberProfile | undefined): MyNumberP
  * Validates a profile (parsed JSON) and decodes its keys and images. Throws only
  * `ReaderError('reader/profile-invalid')`, with `details.issues` = [{ path, message }].
  */
-export function loadMyNumberProfile(json: unknown, options: LoadProfileOptions = {}): MyNumberProfile {
+export function loadMyNumberProfile(
+  json: unknown,
+  options: LoadProfileOptions = {},
+): MyNumberProfile {
   try {
     return load(json, () => options.base ?? defaultMyNumberProfile());
   } catch (error) {
     if (error instanceof ReaderError && error.code === 'reader/profile-invalid') throw error;
     // Something the checks above did not foresee; its message may quote the input, so drop it.
-    throw new ReaderError('reader/profile-invalid', 'My Number profile is invalid: it could not be decoded');
+    throw new ReaderError(
+      'reader/profile-invalid',
+      'My Number profile is invalid: it could not be decoded',
+    );
   }
 }
 

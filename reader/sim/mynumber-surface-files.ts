@@ -62,7 +62,11 @@ export function cardFaceSignedMessage(groups: {
  * card key, DF25 name PNG, DF26 address PNG, DF27 face JP2, DF28 signature, DF29 expiry date,
  * DF2A security-code PNG }`. DF29 and DF2A come after the signature and are not covered by it.
  */
-export function buildCardFaceFile(data: CardFaceData, images: CardFaceImages, keys: SurfaceApKeys): Uint8Array {
+export function buildCardFaceFile(
+  data: CardFaceData,
+  images: CardFaceImages,
+  keys: SurfaceApKeys,
+): Uint8Array {
   const attributes = [
     encodeTlv(SURFACE_TAG.BIRTH_DATE, cardDate(data.birthDate)),
     encodeTlv(SURFACE_TAG.SEX, ascii(data.sex)),
@@ -105,7 +109,13 @@ export function cardFaceSignedMessageOf(cardFaceFile: Uint8Array): Uint8Array {
  * raw `a` and `b` objects: the simulator's construction for the age record and the My Number
  * image record (the real ones are not public; it mirrors text EF 0003).
  */
-function signedPair(outer: number, a: Uint8Array, b: Uint8Array, sigTag: number, apKey: KeyObject): Uint8Array {
+function signedPair(
+  outer: number,
+  a: Uint8Array,
+  b: Uint8Array,
+  sigTag: number,
+  apKey: KeyObject,
+): Uint8Array {
   const signature = encodeTlv(sigTag, signPkcs1Sha256(apKey, concatBytes(a, b)));
   return encodeTlv(outer, concatBytes(a, b, signature));
 }
@@ -126,7 +136,10 @@ export function buildAgeRecord(birthDate: string, keys: SurfaceApKeys): Uint8Arr
  * (DF35, encrypted 照合番号); the simulator holds only the municipality code.
  */
 export function buildSurfaceApInfo(municipalityCode: string): Uint8Array {
-  return encodeTlv(SURFACE_TAG.AP_INFO, encodeTlv(SURFACE_TAG.MUNICIPALITY_CODE, ascii(municipalityCode)));
+  return encodeTlv(
+    SURFACE_TAG.AP_INFO,
+    encodeTlv(SURFACE_TAG.MUNICIPALITY_CODE, ascii(municipalityCode)),
+  );
 }
 
 /**
@@ -134,7 +147,9 @@ export function buildSurfaceApInfo(municipalityCode: string): Uint8Array {
  * The image is drawn by the simulator with a 3×5 digit font.
  */
 export function buildMyNumberImageRecord(myNumber: string, keys: SurfaceApKeys): Uint8Array {
-  const png = encodePng1Bit(digitsBitmap(myNumber, SIM_CHOICE.DIGIT_IMAGE_SCALE, SIM_CHOICE.DIGIT_IMAGE_MARGIN));
+  const png = encodePng1Bit(
+    digitsBitmap(myNumber, SIM_CHOICE.DIGIT_IMAGE_SCALE, SIM_CHOICE.DIGIT_IMAGE_MARGIN),
+  );
   return signedPair(
     SURFACE_TAG.MY_NUMBER_IMAGE_RECORD,
     encodeTlv(SURFACE_TAG.MY_NUMBER_IMAGE, png),

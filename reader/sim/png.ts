@@ -14,7 +14,12 @@ const COLOUR_GREYSCALE = 0;
 const FILTER_NONE = 0;
 
 function u32(value: number): Uint8Array {
-  return Uint8Array.of((value >>> 24) & 0xff, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff);
+  return Uint8Array.of(
+    (value >>> 24) & 0xff,
+    (value >>> 16) & 0xff,
+    (value >>> 8) & 0xff,
+    value & 0xff,
+  );
 }
 
 function chunk(type: string, data: Uint8Array): Uint8Array {
@@ -46,7 +51,11 @@ export function encodePng1Bit(bitmap: Bitmap): Uint8Array {
       raw[at] = (raw[at] as number) | (0x80 >> (x & 7));
     }
   }
-  const header = concatBytes(u32(width), u32(height), Uint8Array.of(BIT_DEPTH, COLOUR_GREYSCALE, 0, 0, 0));
+  const header = concatBytes(
+    u32(width),
+    u32(height),
+    Uint8Array.of(BIT_DEPTH, COLOUR_GREYSCALE, 0, 0, 0),
+  );
   return concatBytes(
     SIGNATURE,
     chunk('IHDR', header),

@@ -62,33 +62,66 @@ describe('BER-TLV: the basic-four test vector', () => {
 
   it('parseExactTags refuses unexpected and repeated tags', () => {
     const inner = parseTlv(BASIC_FOUR).value;
-    expect(parseExactTags(inner, [0xdf21, 0xdf22, 0xdf23, 0xdf24, 0xdf25], 'basic four').size).toBe(5);
-    expect(() => parseExactTags(inner, [0xdf21, 0xdf22, 0xdf23, 0xdf24], 'basic four')).toThrowError(
-      expect.objectContaining({ code: 'reader/tlv-invalid' }) as Error,
+    expect(parseExactTags(inner, [0xdf21, 0xdf22, 0xdf23, 0xdf24, 0xdf25], 'basic four').size).toBe(
+      5,
     );
-    const twice = new Uint8Array([...encodeTlv(0xdf22, fromHex('41')), ...encodeTlv(0xdf22, fromHex('42'))]);
+    expect(() =>
+      parseExactTags(inner, [0xdf21, 0xdf22, 0xdf23, 0xdf24], 'basic four'),
+    ).toThrowError(expect.objectContaining({ code: 'reader/tlv-invalid' }) as Error);
+    const twice = new Uint8Array([
+      ...encodeTlv(0xdf22, fromHex('41')),
+      ...encodeTlv(0xdf22, fromHex('42')),
+    ]);
     expect(() => parseExactTags(twice, [0xdf22], 'x')).toThrow(/repeated/);
   });
 });
 
 describe('BER-TLV: headers', () => {
   it('multi-byte tags and long lengths', () => {
-    expect(parseTlvHeader(fromHex('7f218202 33'))).toEqual({ tag: 0x7f21, constructed: true, headerLength: 5, length: 0x233 });
+    expect(parseTlvHeader(fromHex('7f218202 33'))).toEqual({
+      tag: 0x7f21,
+      constructed: true,
+      headerLength: 5,
+      length: 0x233,
+    });
     expect(parseTlvHeader(fromHex('5f4e820129'))).toMatchObject({ tag: 0x5f4e, length: 297 });
-    expect(parseTlvHeader(fromHex('df3382 0100'))).toMatchObject({ tag: 0xdf33, constructed: false, length: 256 });
-    expect(parseTlvHeader(fromHex('9f8101 81 80'))).toMatchObject({ tag: 0x9f8101, headerLength: 5, length: 128 });
+    expect(parseTlvHeader(fromHex('df3382 0100'))).toMatchObject({
+      tag: 0xdf33,
+      constructed: false,
+      length: 256,
+    });
+    expect(parseTlvHeader(fromHex('9f8101 81 80'))).toMatchObject({
+      tag: 0x9f8101,
+      headerLength: 5,
+      length: 128,
+    });
   });
 
   it('rejects garbage with reader/tlv-invalid', () => {
-    for (const h of ['00 01', '1f 00 01 00', '1f 80 01 00', '30 80', '30 85 0000000001', '1f ff ff ff 01 00']) {
-      expect(() => parseTlvHeader(fromHex(h)), h).toThrowError(expect.objectContaining({ code: 'reader/tlv-invalid' }) as Error);
+    for (const h of [
+      '00 01',
+      '1f 00 01 00',
+      '1f 80 01 00',
+      '30 80',
+      '30 85 0000000001',
+      '1f ff ff ff 01 00',
+    ]) {
+      expect(() => parseTlvHeader(fromHex(h)), h).toThrowError(
+        expect.objectContaining({ code: 'reader/tlv-invalid' }) as Error,
+      );
     }
   });
 
   it('accepts the two-byte tags the card uses below 1F (FF10, DF11..DF13)', () => {
-    expect(parseTlvHeader(fromHex('ff100c'))).toMatchObject({ tag: 0xff10, constructed: true, length: 12 });
+    expect(parseTlvHeader(fromHex('ff100c'))).toMatchObject({
+      tag: 0xff10,
+      constructed: true,
+      length: 12,
+    });
     expect(parseTlvHeader(fromHex('df1108'))).toMatchObject({ tag: 0xdf11, length: 8 });
-    const myNumberFile = fromHex('ff100c' + Buffer.from('537686677188').toString('hex') + 'ffffffff');
+    const myNumberFile = fromHex(
+      'ff100c' + Buffer.from('537686677188').toString('hex') + 'ffffffff',
+    );
     expect(new TextDecoder().decode(parseTlv(myNumberFile).value)).toBe('537686677188');
   });
 
@@ -126,22 +159,31 @@ describe('BER-TLV: properties', () => {
 
   it('lists of TLVs round-trip', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(tag, fc.uint8Array({ maxLength: 300 })), { maxLength: 20 }), (items) => {
-        const bytes = new Uint8Array(items.flatMap(([t, v]) => [...encodeTlv(t, v)]));
-        expect(parseTlvList(bytes).map((x) => x.tag)).toEqual(items.map(([t]) => t));
-      }),
+      fc.property(
+        fc.array(fc.tuple(tag, fc.uint8Array({ maxLength: 300 })), { maxLength: 20 }),
+        (items) => {
+          const bytes = new Uint8Array(items.flatMap(([t, v]) => [...encodeTlv(t, v)]));
+          expect(parseTlvList(bytes).map((x) => x.tag)).toEqual(items.map(([t]) => t));
+        },
+      ),
     );
   });
 
   it('arbitrary bytes: only ReaderErrors, and parsing a list always ends', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 2000 }), (bytes) => {
-        for (const run of [() => parseTlv(bytes), () => parseTlvList(bytes), () => tlvTotalLength(bytes)]) {
+        for (const run of [
+          () => parseTlv(bytes),
+          () => parseTlvList(bytes),
+          () => tlvTotalLength(bytes),
+        ]) {
           try {
             run();
           } catch (error) {
             expect(error).toBeInstanceOf(ReaderError);
-            expect(['reader/tlv-invalid', 'reader/tlv-incomplete']).toContain((error as ReaderError).code);
+            expect(['reader/tlv-invalid', 'reader/tlv-incomplete']).toContain(
+              (error as ReaderError).code,
+            );
           }
         }
       }),

@@ -32,7 +32,10 @@ const MAX_TAG_BYTES = 4;
 const MAX_LENGTH_BYTES = 4;
 
 export function tagToString(tag: number): string {
-  return tag.toString(16).toUpperCase().padStart(tag > 0xff ? 4 : 2, '0');
+  return tag
+    .toString(16)
+    .toUpperCase()
+    .padStart(tag > 0xff ? 4 : 2, '0');
 }
 
 function invalid(message: string, offset: number): ReaderError {
@@ -159,7 +162,8 @@ export function parseExactTags(
     if (!allowed.includes(tlv.tag)) {
       throw invalid(`${context}: unexpected tag ${tagToString(tlv.tag)}`, tlv.offset);
     }
-    if (out.has(tlv.tag)) throw invalid(`${context}: repeated tag ${tagToString(tlv.tag)}`, tlv.offset);
+    if (out.has(tlv.tag))
+      throw invalid(`${context}: repeated tag ${tagToString(tlv.tag)}`, tlv.offset);
     out.set(tlv.tag, tlv);
   }
   return out;

@@ -2,13 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../shared/bytes.ts';
 import type { Logger } from '../../shared/log.ts';
 import { anyVerifyFailure } from '../apdu/status.ts';
-import { ReaderError, StatusWordError } from '../errors.ts';
+import { StatusWordError, type ReaderError } from '../errors.ts';
 import { CardChannel } from './channel.ts';
 import type { CardTransport } from './types.ts';
 
 /** A transport answering from a script keyed by command hex, recording what it was sent. */
-function scripted(script: Record<string, string | string[]>): CardTransport & { sent: string[]; recv: number[] } {
-  const queues = new Map(Object.entries(script).map(([k, v]) => [k.replace(/\s/g, ''), Array.isArray(v) ? [...v] : [v]]));
+function scripted(
+  script: Record<string, string | string[]>,
+): CardTransport & { sent: string[]; recv: number[] } {
+  const queues = new Map(
+    Object.entries(script).map(([k, v]) => [k.replace(/\s/g, ''), Array.isArray(v) ? [...v] : [v]]),
+  );
   const sent: string[] = [];
   const recv: number[] = [];
   return {
@@ -35,7 +39,11 @@ const READ = { cla: 0, ins: 0xb0, p1: 0, p2: 0, le: 256 } as const;
 
 describe('CardChannel', () => {
   it('fetches 61xx remainders with GET RESPONSE and joins them', async () => {
-    const t = scripted({ '00b0000000': '0102 6103', '00c0000003': '030405 6102', '00c0000002': '0607 9000' });
+    const t = scripted({
+      '00b0000000': '0102 6103',
+      '00c0000003': '030405 6102',
+      '00c0000002': '0607 9000',
+    });
     const r = await new CardChannel(t).send(READ);
     expect(toHex(r.data)).toBe('01020304050607');
     expect(r.sw).toBe(0x9000);
@@ -59,19 +67,26 @@ describe('CardChannel', () => {
     const verify = { cla: 0, ins: 0x20, p1: 0, p2: 0x80 } as const;
     const t = scripted({ '00200080': '63c2' });
     const channel = new CardChannel(t);
-    await expect(channel.send(verify)).rejects.toMatchObject({ code: 'reader/status-word', sw: 0x63c2 });
+    await expect(channel.send(verify)).rejects.toMatchObject({
+      code: 'reader/status-word',
+      sw: 0x63c2,
+    });
     await expect(channel.send(verify)).rejects.toBeInstanceOf(StatusWordError);
     expect((await channel.send(verify, { accept: [anyVerifyFailure] })).sw).toBe(0x63c2);
   });
 
   it('a GET RESPONSE chain that never ends is a malformed response', async () => {
     const t = scripted({ '00b0000000': '6101', '00c0000001': '00 6101'.replace(' ', '') });
-    await expect(new CardChannel(t).send(READ)).rejects.toMatchObject({ code: 'reader/malformed-response' });
+    await expect(new CardChannel(t).send(READ)).rejects.toMatchObject({
+      code: 'reader/malformed-response',
+    });
   });
 
   it('a 1-byte answer is malformed, not a status word', async () => {
     const t = scripted({ '00b0000000': '90' });
-    await expect(new CardChannel(t).send(READ)).rejects.toMatchObject({ code: 'reader/malformed-response' });
+    await expect(new CardChannel(t).send(READ)).rejects.toMatchObject({
+      code: 'reader/malformed-response',
+    });
   });
 
   it('traces VERIFY with the PIN masked and never logs response data', async () => {
@@ -84,9 +99,18 @@ describe('CardChannel', () => {
       child: () => logger,
       isLevelEnabled: () => true,
     };
-    const t = scripted({ '002000800431323334': '9000', '00b0000000': 'e9bb92 9000'.replace(' ', '') });
+    const t = scripted({
+      '002000800431323334': '9000',
+      '00b0000000': 'e9bb92 9000'.replace(' ', ''),
+    });
     const channel = new CardChannel(t, { logger });
-    await channel.send({ cla: 0, ins: 0x20, p1: 0, p2: 0x80, data: new TextEncoder().encode('1234') });
+    await channel.send({
+      cla: 0,
+      ins: 0x20,
+      p1: 0,
+      p2: 0x80,
+      data: new TextEncoder().encode('1234'),
+    });
     await channel.send(READ);
     const text = JSON.stringify(lines);
     expect(lines[0]).toMatchObject({ command: '00 20 00 80 04 xx xx xx xx', sw: '9000' });
@@ -101,12 +125,18 @@ describe('CardChannel', () => {
     const channel = new CardChannel(t);
     expect(() => channel.assertSameCard()).not.toThrow();
     count = 7;
-    expect(() => channel.assertSameCard()).toThrowError(expect.objectContaining({ code: 'reader/card-swapped' }) as ReaderError);
+    expect(() => channel.assertSameCard()).toThrowError(
+      expect.objectContaining({ code: 'reader/card-swapped' }) as ReaderError,
+    );
   });
 
   it('runs one send at a time: a GET RESPONSE chain is never interleaved', async () => {
     const order: string[] = [];
-    const t = scripted({ '00b0000000': '01 6101'.replace(' ', ''), '00c0000001': '02 9000'.replace(' ', ''), '00b0010000': '03 9000'.replace(' ', '') });
+    const t = scripted({
+      '00b0000000': '01 6101'.replace(' ', ''),
+      '00c0000001': '02 9000'.replace(' ', ''),
+      '00b0010000': '03 9000'.replace(' ', ''),
+    });
     const inner = t.transmit.bind(t);
     t.transmit = async (c, o) => {
       order.push(toHex(c));

@@ -53,7 +53,11 @@ export class CardChannel {
       const response = await this.exchange(cmd);
       const accept = options.accept ?? [SW.OK];
       if (!isAccepted(response.sw, accept)) {
-        throw new StatusWordError(response.sw, describeCommand(cmd), describeStatusWord(response.sw));
+        throw new StatusWordError(
+          response.sw,
+          describeCommand(cmd),
+          describeStatusWord(response.sw),
+        );
       }
       return response;
     });
@@ -63,9 +67,13 @@ export class CardChannel {
   assertSameCard(): void {
     const now = this.transport.eventCount();
     if (now !== this.transport.connectEventCount) {
-      throw new ReaderError('reader/card-swapped', 'the card on the reader changed during the session', {
-        details: { atConnect: this.transport.connectEventCount, now },
-      });
+      throw new ReaderError(
+        'reader/card-swapped',
+        'the card on the reader changed during the session',
+        {
+          details: { atConnect: this.transport.connectEventCount, now },
+        },
+      );
     }
   }
 
@@ -80,7 +88,10 @@ export class CardChannel {
       const le = first.sw & 0xff || 256;
       first = await this.transmitOnce({ ...cmd, le });
       if (first.sw >> 8 === SW1_WRONG_LE) {
-        throw new ReaderError('reader/malformed-response', `card answered 6Cxx twice to ${describeCommand(cmd)}`);
+        throw new ReaderError(
+          'reader/malformed-response',
+          `card answered 6Cxx twice to ${describeCommand(cmd)}`,
+        );
       }
     }
     if (first.sw >> 8 !== SW1_MORE_DATA) return first;
@@ -112,7 +123,9 @@ export class CardChannel {
     const tracing = this.log.isLevelEnabled('debug');
     const started = tracing ? performance.now() : 0;
     try {
-      const response = parseResponse(await this.transport.transmit(bytes, secret ? { recvLength, secret } : { recvLength }));
+      const response = parseResponse(
+        await this.transport.transmit(bytes, secret ? { recvLength, secret } : { recvLength }),
+      );
       if (tracing) {
         // Response data can be personal (the basic four): trace its length only.
         this.log.debug(

@@ -9,7 +9,8 @@ import type { CardTransport, Disposition, TransmitOptions } from './types.ts';
 export class RecordingTransport implements CardTransport {
   private readonly inner: CardTransport;
   private readonly keepFlagged: boolean;
-  private readonly exchanges: { command: Uint8Array; answer: TranscriptAnswer; secret: boolean }[] = [];
+  private readonly exchanges: { command: Uint8Array; answer: TranscriptAnswer; secret: boolean }[] =
+    [];
 
   /**
    * `keepFlagged`: record commands their sender flagged as carrying an identifier (a FeliCa
@@ -44,10 +45,17 @@ export class RecordingTransport implements CardTransport {
     if (range) copy.fill(0, range.start, range.end); // never hold a PIN beyond the exchange
     try {
       const response = await this.inner.transmit(command, options);
-      this.exchanges.push({ command: copy, answer: { kind: 'response', bytes: response.slice() }, secret: flagged });
+      this.exchanges.push({
+        command: copy,
+        answer: { kind: 'response', bytes: response.slice() },
+        secret: flagged,
+      });
       return response;
     } catch (error) {
-      if (error instanceof ReaderError && (error.code === 'reader/card-removed' || error.code === 'reader/timeout')) {
+      if (
+        error instanceof ReaderError &&
+        (error.code === 'reader/card-removed' || error.code === 'reader/timeout')
+      ) {
         const kind = error.code === 'reader/timeout' ? 'timeout' : 'removed';
         this.exchanges.push({ command: copy, answer: { kind }, secret: flagged });
       }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../shared/bytes.ts';
-import { ReaderError } from '../errors.ts';
+import type { ReaderError } from '../errors.ts';
 import { CardChannel } from './channel.ts';
 import { RecordingTransport } from './recorder.ts';
 import { ReplayTransport } from './replay.ts';
@@ -45,7 +45,16 @@ describe('transcripts', () => {
 
   it('property: any text parses or fails with reader/transcript-invalid', () => {
     const line = fc.oneof(
-      fc.constantFrom('=> 00 a4 04 0c', '<= 90 00', '@atr 3b 00', '# c', '', '<= !removed', 'xx', '=> xx xx xx xx'),
+      fc.constantFrom(
+        '=> 00 a4 04 0c',
+        '<= 90 00',
+        '@atr 3b 00',
+        '# c',
+        '',
+        '<= !removed',
+        'xx',
+        '=> xx xx xx xx',
+      ),
       fc.string({ maxLength: 30 }),
     );
     fc.assert(
@@ -64,8 +73,16 @@ describe('ReplayTransport', () => {
   it('replays a session, matching masked PIN bytes with anything', async () => {
     const replay = new ReplayTransport(parseTranscript(TEXT), 'text-ap');
     const channel = new CardChannel(replay);
-    await channel.send({ cla: 0, ins: 0xa4, p1: 4, p2: 0x0c, data: fromHex('D3921000310001010408') });
-    expect((await channel.send({ cla: 0, ins: 0x20, p1: 0, p2: 0x80 }, { accept: [0x63c3] })).sw).toBe(0x63c3);
+    await channel.send({
+      cla: 0,
+      ins: 0xa4,
+      p1: 4,
+      p2: 0x0c,
+      data: fromHex('D3921000310001010408'),
+    });
+    expect(
+      (await channel.send({ cla: 0, ins: 0x20, p1: 0, p2: 0x80 }, { accept: [0x63c3] })).sw,
+    ).toBe(0x63c3);
     await channel.send({ cla: 0, ins: 0x20, p1: 0, p2: 0x80, data: fromHex('39393939') });
     const head = await channel.send({ cla: 0, ins: 0xb0, p1: 0, p2: 0, le: 7 });
     expect(toHex(head.data)).toBe('ff2065df210800');
@@ -82,15 +99,23 @@ describe('ReplayTransport', () => {
   });
 
   it('an early stop and an extra command are both errors', async () => {
-    const replay = new ReplayTransport(parseTranscript('=> 00 84 00 00 08\n<= 0102030405060708 9000\n'));
-    expect(() => replay.assertFinished()).toThrowError(expect.objectContaining({ code: 'reader/replay-unfinished' }) as Error);
+    const replay = new ReplayTransport(
+      parseTranscript('=> 00 84 00 00 08\n<= 0102030405060708 9000\n'),
+    );
+    expect(() => replay.assertFinished()).toThrowError(
+      expect.objectContaining({ code: 'reader/replay-unfinished' }) as Error,
+    );
     await replay.transmit(fromHex('0084000008'));
-    await expect(replay.transmit(fromHex('0084000008'))).rejects.toMatchObject({ code: 'reader/replay-exhausted' });
+    await expect(replay.transmit(fromHex('0084000008'))).rejects.toMatchObject({
+      code: 'reader/replay-exhausted',
+    });
   });
 
   it('replays a card pulled mid-read', async () => {
     const replay = new ReplayTransport(parseTranscript('=> 00 B0 00 00 07\n<= !removed\n'));
-    await expect(new CardChannel(replay).send({ cla: 0, ins: 0xb0, p1: 0, p2: 0, le: 7 })).rejects.toMatchObject({
+    await expect(
+      new CardChannel(replay).send({ cla: 0, ins: 0xb0, p1: 0, p2: 0, le: 7 }),
+    ).rejects.toMatchObject({
       code: 'reader/card-removed',
     });
     expect(replay.eventCount()).not.toBe(replay.connectEventCount);
@@ -100,7 +125,13 @@ describe('ReplayTransport', () => {
     const source = new ReplayTransport(parseTranscript(TEXT));
     const recorder = new RecordingTransport(source);
     const channel = new CardChannel(recorder);
-    await channel.send({ cla: 0, ins: 0xa4, p1: 4, p2: 0x0c, data: fromHex('D3921000310001010408') });
+    await channel.send({
+      cla: 0,
+      ins: 0xa4,
+      p1: 4,
+      p2: 0x0c,
+      data: fromHex('D3921000310001010408'),
+    });
     await channel.send({ cla: 0, ins: 0x20, p1: 0, p2: 0x80 }, { accept: [0x63c3] });
     await channel.send({ cla: 0, ins: 0x20, p1: 0, p2: 0x80, data: fromHex('31323334') });
     const text = recorder.transcript(['recorded in a test']);

@@ -1,6 +1,11 @@
 import { toHex } from '../../shared/bytes.ts';
 import { ReaderError } from '../errors.ts';
-import { formatExpected, matchesCommand, type Transcript, type TranscriptAnswer } from './transcript.ts';
+import {
+  formatExpected,
+  matchesCommand,
+  type Transcript,
+  type TranscriptAnswer,
+} from './transcript.ts';
 import type { CardTransport, Disposition } from './types.ts';
 
 /**
@@ -31,9 +36,13 @@ export class ReplayTransport implements CardTransport {
     const exchange = this.transcript.exchanges[this.next];
     if (!exchange) {
       return Promise.reject(
-        new ReaderError('reader/replay-exhausted', `transcript ended, but got ${toHex(command, ' ')}`, {
-          details: { actual: toHex(command, ' ') },
-        }),
+        new ReaderError(
+          'reader/replay-exhausted',
+          `transcript ended, but got ${toHex(command, ' ')}`,
+          {
+            details: { actual: toHex(command, ' ') },
+          },
+        ),
       );
     }
     if (!matchesCommand(exchange.command, command)) {
@@ -41,7 +50,13 @@ export class ReplayTransport implements CardTransport {
         new ReaderError(
           'reader/replay-mismatch',
           `transcript line ${exchange.line}: expected ${formatExpected(exchange.command)}, got ${toHex(command, ' ')}`,
-          { details: { line: exchange.line, expected: formatExpected(exchange.command), actual: toHex(command, ' ') } },
+          {
+            details: {
+              line: exchange.line,
+              expected: formatExpected(exchange.command),
+              actual: toHex(command, ' '),
+            },
+          },
         ),
       );
     }
@@ -71,9 +86,13 @@ export class ReplayTransport implements CardTransport {
         return Promise.resolve(answer.bytes.slice());
       case 'removed':
         this.removed = true;
-        return Promise.reject(new ReaderError('reader/card-removed', `card removed (transcript line ${line})`));
+        return Promise.reject(
+          new ReaderError('reader/card-removed', `card removed (transcript line ${line})`),
+        );
       case 'timeout':
-        return Promise.reject(new ReaderError('reader/timeout', `no answer (transcript line ${line})`));
+        return Promise.reject(
+          new ReaderError('reader/timeout', `no answer (transcript line ${line})`),
+        );
     }
   }
 }

@@ -39,7 +39,9 @@ export interface Transcript {
 }
 
 function bad(line: number, message: string): ReaderError {
-  return new ReaderError('reader/transcript-invalid', `transcript line ${line}: ${message}`, { details: { line } });
+  return new ReaderError('reader/transcript-invalid', `transcript line ${line}: ${message}`, {
+    details: { line },
+  });
 }
 
 function parseCommand(text: string, line: number): ExpectedCommand {
@@ -112,14 +114,19 @@ export function matchesCommand(expected: ExpectedCommand, actual: Uint8Array): b
 }
 
 export function formatExpected(expected: ExpectedCommand): string {
-  return Array.from(expected.bytes, (b, i) => (expected.mask[i] ? 'xx' : b.toString(16).padStart(2, '0'))).join(' ');
+  return Array.from(expected.bytes, (b, i) =>
+    expected.mask[i] ? 'xx' : b.toString(16).padStart(2, '0'),
+  ).join(' ');
 }
 
 /**
  * Offsets of a short command's data field when it is a secret (VERIFY data, or anything the
  * sender flagged, such as a FeliCa frame carrying the IDm), else none.
  */
-export function secretDataRange(command: Uint8Array, flagged = false): { start: number; end: number } | undefined {
+export function secretDataRange(
+  command: Uint8Array,
+  flagged = false,
+): { start: number; end: number } | undefined {
   const head = { cla: command[0] ?? 0, ins: command[1] ?? 0, secret: flagged };
   if (!isSecretCommand(head) || command.length <= 5) return undefined;
   return { start: 5, end: Math.min(command.length, 5 + (command[4] as number)) };

@@ -56,7 +56,9 @@ export class VpcdBridge {
     this.retryDelay = this.reconnectMs;
     this.emptyHoldMs = options.emptyHoldMs ?? 1000;
     this.log = (options.logger ?? silentLogger).child({ module: 'reader:vpcd', port: this.port });
-    this.listeners = new Listeners((error) => this.log.error({ err: serializeError(error) }, 'listener threw'));
+    this.listeners = new Listeners((error) =>
+      this.log.error({ err: serializeError(error) }, 'listener threw'),
+    );
   }
 
   get connected(): boolean {
@@ -89,7 +91,8 @@ export class VpcdBridge {
     this.retryTimer = undefined;
     const socket = this.socket;
     this.drop('stopped');
-    if (socket && !socket.closed) await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    if (socket && !socket.closed)
+      await new Promise<void>((resolve) => socket.once('close', () => resolve()));
   }
 
   private open(): void {
@@ -147,7 +150,8 @@ export class VpcdBridge {
       }
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
-      if (this.socket === socket) this.listeners.emit({ type: 'waiting', error: error.code ?? error.message });
+      if (this.socket === socket)
+        this.listeners.emit({ type: 'waiting', error: error.code ?? error.message });
     });
     socket.on('close', () => {
       if (this.socket !== socket) return;

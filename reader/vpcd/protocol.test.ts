@@ -21,7 +21,9 @@ describe('vpcd framing', () => {
 
   it('encodes a length-prefixed frame', () => {
     expect(toHex(encodeVpcdFrame(fromHex('9000')))).toBe('00029000');
-    expect(() => encodeVpcdFrame(new Uint8Array(70000))).toThrowError(expect.objectContaining({ code: 'reader/vpcd-protocol' }) as Error);
+    expect(() => encodeVpcdFrame(new Uint8Array(70000))).toThrowError(
+      expect.objectContaining({ code: 'reader/vpcd-protocol' }) as Error,
+    );
   });
 
   it('a zero-length frame is a protocol error', () => {
@@ -34,19 +36,25 @@ describe('vpcd framing', () => {
       fc.uint8Array({ minLength: 2, maxLength: 300 }),
     );
     fc.assert(
-      fc.property(fc.array(payload, { minLength: 1, maxLength: 10 }), fc.array(fc.nat(), { maxLength: 8 }), (payloads, cuts) => {
-        const stream = new Uint8Array(payloads.flatMap((p) => [...encodeVpcdFrame(p)]));
-        const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort((a, b) => a - b);
-        const d = new VpcdDecoder();
-        const got: VpcdMessage[] = [];
-        let last = 0;
-        for (const p of [...points, stream.length]) {
-          got.push(...d.push(stream.subarray(last, p)));
-          last = p;
-        }
-        expect(got).toHaveLength(payloads.length);
-        expect(d.pending).toBe(0);
-      }),
+      fc.property(
+        fc.array(payload, { minLength: 1, maxLength: 10 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        (payloads, cuts) => {
+          const stream = new Uint8Array(payloads.flatMap((p) => [...encodeVpcdFrame(p)]));
+          const points = [...new Set(cuts.map((c) => c % (stream.length + 1)))].sort(
+            (a, b) => a - b,
+          );
+          const d = new VpcdDecoder();
+          const got: VpcdMessage[] = [];
+          let last = 0;
+          for (const p of [...points, stream.length]) {
+            got.push(...d.push(stream.subarray(last, p)));
+            last = p;
+          }
+          expect(got).toHaveLength(payloads.length);
+          expect(d.pending).toBe(0);
+        },
+      ),
     );
   });
 

@@ -20,7 +20,10 @@ const MAX_PAYLOAD = 0xffff;
 
 export function encodeVpcdFrame(payload: Uint8Array): Uint8Array {
   if (payload.length > MAX_PAYLOAD) {
-    throw new ReaderError('reader/vpcd-protocol', `a vpcd frame holds at most ${MAX_PAYLOAD} bytes`);
+    throw new ReaderError(
+      'reader/vpcd-protocol',
+      `a vpcd frame holds at most ${MAX_PAYLOAD} bytes`,
+    );
   }
   const out = new Uint8Array(payload.length + 2);
   out[0] = payload.length >> 8;
@@ -31,7 +34,8 @@ export function encodeVpcdFrame(payload: Uint8Array): Uint8Array {
 
 function classify(payload: Uint8Array): VpcdMessage {
   if (payload.length !== 1) return { type: 'apdu', bytes: payload };
-  switch (payload[0]) {
+  const value = payload[0] as number;
+  switch (value) {
     case VPCD_CTRL.OFF:
       return { type: 'power-off' };
     case VPCD_CTRL.ON:
@@ -41,7 +45,7 @@ function classify(payload: Uint8Array): VpcdMessage {
     case VPCD_CTRL.ATR:
       return { type: 'atr' };
     default:
-      return { type: 'control', value: payload[0] as number };
+      return { type: 'control', value };
   }
 }
 

@@ -45,7 +45,10 @@ const RECV = COMMANDS.map((c) => (c.le ?? 256) + 2);
 
 interface BareReader {
   name: string;
-  connect(o: { share_mode: number; protocol: number }, cb: (e: Error | null, p: number) => void): void;
+  connect(
+    o: { share_mode: number; protocol: number },
+    cb: (e: Error | null, p: number) => void,
+  ): void;
   transmit(d: Buffer, len: number, p: number, cb: (e: Error | null, r: Buffer) => void): void;
   disconnect(d: number, cb: (e?: Error | null) => void): void;
   close(): void;
@@ -109,7 +112,9 @@ async function bareRound(): Promise<number[]> {
     const k = i % ENCODED.length;
     const t0 = performance.now();
     await new Promise<Buffer>((res, rej) =>
-      bareReader.transmit(ENCODED[k] as Buffer, RECV[k] as number, protocol, (e, r) => (e ? rej(e) : res(r))),
+      bareReader.transmit(ENCODED[k] as Buffer, RECV[k] as number, protocol, (e, r) =>
+        e ? rej(e) : res(r),
+      ),
     );
     samples.push(performance.now() - t0);
   }

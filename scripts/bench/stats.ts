@@ -29,7 +29,8 @@ export function summarize(samples: readonly number[]): Summary {
   };
 }
 
-export const ms = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(3));
+export const ms = (v: number): string =>
+  v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(3);
 
 /** Replaces the section between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->` in docs/perf.md. */
 export function writePerfSection(file: string, name: string, body: string): void {
@@ -39,7 +40,10 @@ export function writePerfSection(file: string, name: string, body: string): void
   const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Performance\n';
   const from = text.indexOf(start);
   const to = text.indexOf(end);
-  const next = from >= 0 && to > from ? text.slice(0, from) + block + text.slice(to + end.length) : `${text.trimEnd()}\n\n${block}\n`;
+  const next =
+    from >= 0 && to > from
+      ? text.slice(0, from) + block + text.slice(to + end.length)
+      : `${text.trimEnd()}\n\n${block}\n`;
   writeFileSync(file, next);
 }
 

@@ -3,7 +3,13 @@ import { anyVerifyFailure } from '../../reader/apdu/status.ts';
 import { identifyCard, type CardIdentity } from '../../reader/card-kind.ts';
 import { createFelicaAccess, type FelicaStyle } from '../../reader/felica/access.ts';
 import { readSuicaHistory, type DecodedSuicaHistory } from '../../reader/felica/suica.ts';
-import { readRecord, retriesQuery, selectByAid, selectEf, verify } from '../../reader/iso7816/commands.ts';
+import {
+  readRecord,
+  retriesQuery,
+  selectByAid,
+  selectEf,
+  verify,
+} from '../../reader/iso7816/commands.ts';
 import { readTlvFile } from '../../reader/iso7816/read-file.ts';
 import { AID, COMMON_SFI, JPKI_EF, TEXT_EF } from '../../reader/mynumber/constants.ts';
 import type { CardChannel } from '../../reader/transport/channel.ts';
@@ -48,7 +54,8 @@ export interface AuthCertificateRead {
 
 const myNumberAuthCertificate: CardSequence<AuthCertificateRead> = {
   name: 'mynumber-auth-certificate',
-  description: 'identify a My Number Card, read the JPKI user-authentication certificate (no PIN) and the common AP record',
+  description:
+    'identify a My Number Card, read the JPKI user-authentication certificate (no PIN) and the common AP record',
   card: 'mynumber',
   async run(channel) {
     const identity = await identifyCard(channel);
@@ -101,7 +108,9 @@ const myNumberWrongPin: CardSequence<WrongPinRun> = {
     await channel.send(selectEf(TEXT_EF.PIN, 'SELECT EF PIN'));
     const answers: string[] = [];
     for (const attempt of ['0000', '0000', '0000', '1234']) {
-      const r = await channel.send(verify(new TextEncoder().encode(attempt)), { accept: [() => true] });
+      const r = await channel.send(verify(new TextEncoder().encode(attempt)), {
+        accept: [() => true],
+      });
       answers.push(r.sw.toString(16));
     }
     return { answers };

@@ -26,8 +26,14 @@ const FEATURE = 40;
 /** A 90×110 binary PGM (P5) of a cartoon face. */
 export function facePgm(style: FaceStyle): Uint8Array {
   const px = new Uint8Array(FACE_WIDTH * FACE_HEIGHT).fill(BACKGROUND);
-  const inEllipse = (x: number, y: number, cx: number, cy: number, rx: number, ry: number): boolean =>
-    ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1;
+  const inEllipse = (
+    x: number,
+    y: number,
+    cx: number,
+    cy: number,
+    rx: number,
+    ry: number,
+  ): boolean => ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1;
   for (let y = 0; y < FACE_HEIGHT; y += 1) {
     for (let x = 0; x < FACE_WIDTH; x += 1) {
       let v = BACKGROUND;
@@ -37,7 +43,11 @@ export function facePgm(style: FaceStyle): Uint8Array {
       if (inEllipse(x, y, 34, 52, 4, 3) || inEllipse(x, y, 56, 52, 4, 3)) v = FEATURE; // eyes
       if (inEllipse(x, y, 45, 66, 3, 6)) v = SKIN - 25; // nose
       if (inEllipse(x, y, 45, 77, 10, 4) && y >= 77) v = FEATURE; // mouth
-      if (style.glasses && (Math.abs(Math.hypot(x - 34, y - 52) - 8) < 1 || Math.abs(Math.hypot(x - 56, y - 52) - 8) < 1)) {
+      if (
+        style.glasses &&
+        (Math.abs(Math.hypot(x - 34, y - 52) - 8) < 1 ||
+          Math.abs(Math.hypot(x - 56, y - 52) - 8) < 1)
+      ) {
         v = FEATURE;
       }
       px[y * FACE_WIDTH + x] = v;
@@ -60,7 +70,9 @@ export function pgmToJp2(pgm: Uint8Array): Uint8Array {
     try {
       execFileSync('opj_compress', ['-i', input, '-o', output, '-r', '8'], { stdio: 'pipe' });
     } catch (error) {
-      throw new Error('opj_compress failed: install it with "apt-get install libopenjp2-tools"', { cause: error });
+      throw new Error('opj_compress failed: install it with "apt-get install libopenjp2-tools"', {
+        cause: error,
+      });
     }
     return new Uint8Array(readFileSync(output));
   } finally {
@@ -98,5 +110,7 @@ export function textLinePng(text: string): Uint8Array {
 
 /** The security code as a small 1-bit PNG of digits. */
 export function securityCodePng(code: string): Uint8Array {
-  return encodePng1Bit(digitsBitmap(code, SIM_CHOICE.DIGIT_IMAGE_SCALE, SIM_CHOICE.DIGIT_IMAGE_MARGIN));
+  return encodePng1Bit(
+    digitsBitmap(code, SIM_CHOICE.DIGIT_IMAGE_SCALE, SIM_CHOICE.DIGIT_IMAGE_MARGIN),
+  );
 }

@@ -1,5 +1,13 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,7 +86,9 @@ async function until(check: () => boolean, ms: number, what: string): Promise<vo
 
 export async function startPrivatePcscd(options: PrivatePcscdOptions = {}): Promise<PrivatePcscd> {
   if (!existsSync('/usr/sbin/pcscd') || !existsSync(VPCD_DRIVER)) {
-    throw new Error('pcscd and vsmartcard-vpcd are needed: run `node scripts/bootstrap.js test` (as root)');
+    throw new Error(
+      'pcscd and vsmartcard-vpcd are needed: run `node scripts/bootstrap.js test` (as root)',
+    );
   }
   const drivers = options.drivers ?? 1;
   const name = options.name ?? `Kazasu Test ${process.pid}`;
@@ -109,7 +119,12 @@ export async function startPrivatePcscd(options: PrivatePcscdOptions = {}): Prom
     rmSync(join(runDir, 'pcscd.pid'), { force: true });
     const proc = spawn(
       'unshare',
-      ['-m', 'sh', '-c', `mount --bind "${runDir}" /run/pcscd && exec /usr/sbin/pcscd --foreground -c "${confDir}"`],
+      [
+        '-m',
+        'sh',
+        '-c',
+        `mount --bind "${runDir}" /run/pcscd && exec /usr/sbin/pcscd --foreground -c "${confDir}"`,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     proc.stdout?.pipe(log, { end: false });
@@ -119,9 +134,15 @@ export async function startPrivatePcscd(options: PrivatePcscdOptions = {}): Prom
     proc.once('exit', () => {
       exited = true;
     });
-    await until(() => exited || (existsSync(socketPath) && ports.every(listening)), 10_000, 'startup');
+    await until(
+      () => exited || (existsSync(socketPath) && ports.every(listening)),
+      10_000,
+      'startup',
+    );
     if (exited) {
-      throw new Error(`private pcscd exited at startup; see ${join(dir, 'pcscd.log')} (is unshare -m allowed?)`);
+      throw new Error(
+        `private pcscd exited at startup; see ${join(dir, 'pcscd.log')} (is unshare -m allowed?)`,
+      );
     }
   };
 

@@ -47,7 +47,12 @@ export async function startPcscStack(options: { drivers?: number } = {}): Promis
         const port = pcscd.ports[index];
         if (reader === undefined || port === undefined) throw new Error(`no vpcd reader ${index}`);
         const slot = new CardSlot(reader);
-        const bridge = new VpcdBridge(slot, { host: VPCD_DEFAULT_HOST, port, reconnectMs: 50 });
+        const bridge = new VpcdBridge(slot, {
+          host: VPCD_DEFAULT_HOST,
+          port,
+          reconnectMs: 50,
+          emptyHoldMs: 500,
+        });
         bridge.start();
         entry = { slot, bridge, reader };
         slots.set(index, entry);

@@ -10,7 +10,11 @@ export const cardInfoHelp = `kazasu card info [--json] [--reader NAME] [--wait S
   and, for FeliCa, its IDm. A My Number Card is recognised by selecting its JPKI application,
   never by ATR. Without --reader, the first reader holding a card; --wait waits for one.`;
 
-export async function cardInfoCommand(argv: string[], ctx: CliContext, hub: ReaderHub): Promise<number> {
+export async function cardInfoCommand(
+  argv: string[],
+  ctx: CliContext,
+  hub: ReaderHub,
+): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: { json: { type: 'boolean' }, reader: { type: 'string' }, wait: { type: 'string' } },
@@ -27,7 +31,9 @@ export async function cardInfoCommand(argv: string[], ctx: CliContext, hub: Read
       const result = { reader, ...info };
       if (values.json) ctx.out(JSON.stringify(result));
       else {
-        ctx.out(`${reader}: ${info.kind} card, ATR ${info.atr}${info.idm ? `, IDm ${info.idm}` : ''}`);
+        ctx.out(
+          `${reader}: ${info.kind} card, ATR ${info.atr}${info.idm ? `, IDm ${info.idm}` : ''}`,
+        );
       }
     } finally {
       await channel.close('leave');

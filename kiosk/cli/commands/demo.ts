@@ -47,11 +47,16 @@ function describeEvent(e: ReaderEvent): string {
 }
 
 function describeIdentity(id: CardIdentity): string {
-  if (id.kind === 'felica') return `FeliCa card, IDm ${id.idm ?? '?'} (simulated; real IDms are never shown or stored)`;
+  if (id.kind === 'felica')
+    return `FeliCa card, IDm ${id.idm ?? '?'} (simulated; real IDms are never shown or stored)`;
   return id.kind === 'my-number' ? 'My Number Card (JPKI application answered)' : 'unknown card';
 }
 
-async function identify(hub: ReaderHub, reader: string, ctx: CliContext): Promise<CardIdentity | undefined> {
+async function identify(
+  hub: ReaderHub,
+  reader: string,
+  ctx: CliContext,
+): Promise<CardIdentity | undefined> {
   try {
     const channel = new CardChannel(await hub.connect(reader), { logger: ctx.logger });
     try {
@@ -60,7 +65,9 @@ async function identify(hub: ReaderHub, reader: string, ctx: CliContext): Promis
       await channel.close('leave');
     }
   } catch (error) {
-    ctx.out(`${clock()}   → could not identify the card on ${reader}: ${serializeError(error).code}`);
+    ctx.out(
+      `${clock()}   → could not identify the card on ${reader}: ${serializeError(error).code}`,
+    );
     return undefined;
   }
 }
@@ -76,12 +83,17 @@ export async function demoCommand(argv: string[], ctx: CliContext): Promise<numb
     strict: true,
   });
   const port = values.port === undefined ? VPCD_DEFAULT_PORT : Number(values.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65534) throw new UsageError('--port must be a TCP port');
+  if (!Number.isInteger(port) || port < 1 || port > 65534)
+    throw new UsageError('--port must be a TCP port');
   const prefix = values['reader-prefix'] ?? 'Virtual PCD';
 
   const make = (label: string, index: number): DemoCard => {
     const slot = new CardSlot(`${prefix} 00 0${index}`);
-    const bridge = new VpcdBridge(slot, { host: VPCD_DEFAULT_HOST, port: port + index, logger: ctx.logger });
+    const bridge = new VpcdBridge(slot, {
+      host: VPCD_DEFAULT_HOST,
+      port: port + index,
+      logger: ctx.logger,
+    });
     return { label, slot, bridge, reader: slot.name };
   };
   const myNumber = make('My Number Card', 0);
@@ -96,7 +108,9 @@ export async function demoCommand(argv: string[], ctx: CliContext): Promise<numb
   ctx.out(`  ${felica.reader} ← simulated FeliCa transit card`);
   const interactive = process.stdin.isTTY && !values['until-identified'];
   if (interactive) {
-    ctx.out('  keys: [m] My Number in/out  [s] swap for senior card  [f] FeliCa in/out  [p] pull mid-read  [q] quit');
+    ctx.out(
+      '  keys: [m] My Number in/out  [s] swap for senior card  [f] FeliCa in/out  [p] pull mid-read  [q] quit',
+    );
   } else {
     ctx.out('  Ctrl-C to stop.');
   }
@@ -108,7 +122,11 @@ export async function demoCommand(argv: string[], ctx: CliContext): Promise<numb
         if (!id) return;
         ctx.out(`${clock()}   → ${event.reader}: ${describeIdentity(id)}`);
         identified.set(event.reader, id.kind);
-        if (values['until-identified'] && identified.get(myNumber.reader) === 'my-number' && identified.get(felica.reader) === 'felica') {
+        if (
+          values['until-identified'] &&
+          identified.get(myNumber.reader) === 'my-number' &&
+          identified.get(felica.reader) === 'felica'
+        ) {
           done(0);
         }
       });
@@ -116,7 +134,8 @@ export async function demoCommand(argv: string[], ctx: CliContext): Promise<numb
   });
   for (const c of [myNumber, felica]) {
     c.bridge.subscribe((e) => {
-      if (e.type === 'waiting') ctx.logger.debug({ port: c.bridge.port, error: e.error }, 'waiting for vpcd');
+      if (e.type === 'waiting')
+        ctx.logger.debug({ port: c.bridge.port, error: e.error }, 'waiting for vpcd');
     });
     c.bridge.start();
   }
@@ -135,7 +154,12 @@ export async function demoCommand(argv: string[], ctx: CliContext): Promise<numb
   return code;
 }
 
-function listenForKeys(ctx: CliContext, myNumber: DemoCard, felica: DemoCard, quit: () => void): () => void {
+function listenForKeys(
+  ctx: CliContext,
+  myNumber: DemoCard,
+  felica: DemoCard,
+  quit: () => void,
+): () => void {
   const stdin = process.stdin;
   stdin.setRawMode(true);
   stdin.resume();
@@ -156,7 +180,9 @@ function listenForKeys(ctx: CliContext, myNumber: DemoCard, felica: DemoCard, qu
         break;
       case 'p':
         myNumber.slot.pullOn(1);
-        ctx.out(`${clock()} the My Number Card will be pulled during its next exchange (press [m] to put it back)`);
+        ctx.out(
+          `${clock()} the My Number Card will be pulled during its next exchange (press [m] to put it back)`,
+        );
         break;
       case 'q':
       case '\u0003': // Ctrl-C in raw mode

@@ -6,13 +6,26 @@ export const readersHelp = `kazasu readers [--json]
   Lists the PC/SC readers pcscd sees, with card presence, ATR and the card event counter.`;
 
 export function formatReader(r: ReaderSnapshot): string {
-  const card = r.cardPresent ? `card present${r.mute ? ' (mute)' : ''}, ATR ${r.atr ?? '?'}` : 'no card';
-  const flags = [r.exclusive ? 'held by another process' : '', r.inSession ? 'in session' : ''].filter(Boolean);
+  const card = r.cardPresent
+    ? `card present${r.mute ? ' (mute)' : ''}, ATR ${r.atr ?? '?'}`
+    : 'no card';
+  const flags = [
+    r.exclusive ? 'held by another process' : '',
+    r.inSession ? 'in session' : '',
+  ].filter(Boolean);
   return `${r.name}: ${card}, events ${r.eventCount}${flags.length ? `, ${flags.join(', ')}` : ''}`;
 }
 
-export async function readersCommand(argv: string[], ctx: CliContext, hub: ReaderHub): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, strict: true });
+export async function readersCommand(
+  argv: string[],
+  ctx: CliContext,
+  hub: ReaderHub,
+): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { json: { type: 'boolean' } },
+    strict: true,
+  });
   await hub.settled();
   const readers = hub.readers();
   if (values.json) {

@@ -27,9 +27,11 @@ export async function simCardCommand(argv: string[], ctx: CliContext): Promise<n
     strict: true,
   });
   const kind = values.kind as SimulatedCardKind | undefined;
-  if (!kind || !SIM_KINDS.includes(kind)) throw new UsageError('--kind must be mynumber, felica or unknown');
+  if (!kind || !SIM_KINDS.includes(kind))
+    throw new UsageError('--kind must be mynumber, felica or unknown');
   const port = values.port === undefined ? VPCD_DEFAULT_PORT : Number(values.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError('--port must be a TCP port');
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new UsageError('--port must be a TCP port');
   const p = values.profile;
   const profile =
     p === undefined
@@ -39,7 +41,11 @@ export async function simCardCommand(argv: string[], ctx: CliContext): Promise<n
         : { json: JSON.parse(readFileSync(p, 'utf8')) as unknown };
   const card = createSimulatedCard(kind, profile);
   const slot = new CardSlot(`vpcd:${port}`);
-  const bridge = new VpcdBridge(slot, { host: values.host ?? VPCD_DEFAULT_HOST, port, logger: ctx.logger });
+  const bridge = new VpcdBridge(slot, {
+    host: values.host ?? VPCD_DEFAULT_HOST,
+    port,
+    logger: ctx.logger,
+  });
   let waiting = false;
   bridge.subscribe((event) => {
     const time = new Date().toISOString();
@@ -50,7 +56,9 @@ export async function simCardCommand(argv: string[], ctx: CliContext): Promise<n
       ctx.err(`${time} card out of the reader (${event.reason})`);
     } else if (!waiting) {
       waiting = true; // said once, not at every retry
-      ctx.err(`${time} waiting for pcscd's vpcd on port ${port} (${event.error}); retrying until it is there`);
+      ctx.err(
+        `${time} waiting for pcscd's vpcd on port ${port} (${event.error}); retrying until it is there`,
+      );
     }
   });
   bridge.start();

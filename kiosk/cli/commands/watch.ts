@@ -11,7 +11,11 @@ export function eventLine(event: ReaderEvent, now: Date): string {
   return JSON.stringify({ time: now.toISOString(), ...event });
 }
 
-export async function watchCommand(argv: string[], ctx: CliContext, hub: ReaderHub): Promise<number> {
+export async function watchCommand(
+  argv: string[],
+  ctx: CliContext,
+  hub: ReaderHub,
+): Promise<number> {
   parseArgs({ args: argv, options: {}, strict: true });
   const off = hub.subscribe((event) => ctx.out(eventLine(event, new Date())));
   await ctx.interrupted;

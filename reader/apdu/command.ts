@@ -126,3 +126,14 @@ export function decodeCommand(bytes: Uint8Array): CommandApdu & { readonly exten
     `extended Lc ${lc} does not match ${body.length - 3} body bytes`,
   );
 }
+
+/** decodeCommand for a card simulator: undefined where a card would answer 6700. */
+export function tryDecodeCommand(
+  bytes: Uint8Array,
+): (CommandApdu & { readonly extended: boolean }) | undefined {
+  try {
+    return decodeCommand(bytes);
+  } catch {
+    return undefined;
+  }
+}

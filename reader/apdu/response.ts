@@ -22,6 +22,11 @@ export function parseResponse(bytes: Uint8Array): ResponseApdu {
   };
 }
 
+/** A response with no data: just the status word (what a simulator answers to most errors). */
+export function encodeStatus(sw: number): Uint8Array {
+  return Uint8Array.of((sw >> 8) & 0xff, sw & 0xff);
+}
+
 export function encodeResponse(data: Uint8Array, sw: number): Uint8Array {
   const out = new Uint8Array(data.length + 2);
   out.set(data, 0);

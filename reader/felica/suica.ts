@@ -1,3 +1,4 @@
+import { parseIsoDate, type CalendarDate } from '../../shared/dates.ts';
 import { ReaderError } from '../errors.ts';
 import type { FelicaAccess } from './access.ts';
 import { BLOCK_SIZE, MAX_BLOCKS_PER_READ, SERVICE, SUICA_HISTORY_DEPTH } from './constants.ts';
@@ -147,28 +148,10 @@ export function decodeSuicaHistory(block: Uint8Array): DecodedSuicaHistory | und
   };
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Year, month and day of a 'YYYY-MM-DD' a history block can carry, or undefined. */
-export function parseSuicaDate(
-  date: string,
-): { year: number; month: number; day: number } | undefined {
-  const m = DATE.exec(date);
-  if (!m) return undefined;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  if (
-    year < 2000 ||
-    year > 2127 ||
-    month < 1 ||
-    month > 12 ||
-    day < 1 ||
-    day > daysInMonth(year, month)
-  ) {
-    return undefined;
-  }
-  return { year, month, day };
+/** Year, month and day of a 'YYYY-MM-DD' a history block can carry (2000..2127), or undefined. */
+export function parseSuicaDate(date: string): CalendarDate | undefined {
+  const parsed = parseIsoDate(date);
+  return parsed && parsed.year >= 2000 && parsed.year <= 2127 ? parsed : undefined;
 }
 
 function field(name: string, value: number, max: number): number {

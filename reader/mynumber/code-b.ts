@@ -1,3 +1,4 @@
+import { parseIsoDate } from '../../shared/dates.ts';
 import { KazasuError } from '../../shared/errors.ts';
 
 /**
@@ -24,7 +25,6 @@ const ERAS: readonly { readonly name: string; readonly start: string }[] = [
   { name: '明治', start: '1868-10-23' },
 ];
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const SECURITY_CODE = /^\d{4}$/;
 const MAX_ERA_YEAR = 99;
 
@@ -32,25 +32,7 @@ function invalid(message: string): CodeBError {
   return new CodeBError('mynumber/code-b-invalid', message);
 }
 
-/** Year, month and day of a valid Gregorian 'YYYY-MM-DD', or undefined. */
-export function parseIsoDate(
-  text: string,
-): { year: number; month: number; day: number } | undefined {
-  const m = ISO_DATE.exec(text);
-  if (!m) return undefined;
-  const year = Number(m[1]);
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  const probe = new Date(Date.UTC(year, month - 1, day));
-  if (
-    probe.getUTCFullYear() !== year ||
-    probe.getUTCMonth() !== month - 1 ||
-    probe.getUTCDate() !== day
-  ) {
-    return undefined;
-  }
-  return { year, month, day };
-}
+export { parseIsoDate };
 
 export interface EraDate {
   /** The era's name, e.g. 昭和. */

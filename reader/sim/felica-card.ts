@@ -1,6 +1,6 @@
 import { bytesEqual } from '../../shared/bytes.ts';
-import { decodeCommand, type CommandApdu } from '../apdu/command.ts';
-import { encodeResponse } from '../apdu/response.ts';
+import { tryDecodeCommand, type CommandApdu } from '../apdu/command.ts';
+import { encodeResponse, encodeStatus as status } from '../apdu/response.ts';
 import { SW } from '../apdu/status.ts';
 import {
   BLOCK_SIZE,
@@ -96,12 +96,8 @@ export class FelicaCardSim implements SimulatedCard {
   }
 
   process(command: Uint8Array): Uint8Array {
-    let cmd: CommandApdu;
-    try {
-      cmd = decodeCommand(command);
-    } catch {
-      return status(SW.WRONG_LENGTH);
-    }
+    const cmd = tryDecodeCommand(command);
+    if (!cmd) return status(SW.WRONG_LENGTH);
     if (cmd.cla !== PSEUDO_CLA) return status(SW.CLA_NOT_SUPPORTED);
     switch (cmd.ins) {
       case PSEUDO_INS.GET_DATA:
@@ -243,10 +239,6 @@ export class FelicaCardSim implements SimulatedCard {
     if (cmd.le < BLOCK_SIZE) return status(0x6c00 | BLOCK_SIZE);
     return encodeResponse(block, SW.OK);
   }
-}
-
-function status(sw: number): Uint8Array {
-  return encodeResponse(new Uint8Array(0), sw);
 }
 
 /**

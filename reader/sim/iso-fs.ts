@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { bytesEqual, startsWith } from '../../shared/bytes.ts';
-import { decodeCommand, type CommandApdu } from '../apdu/command.ts';
+import { tryDecodeCommand, type CommandApdu } from '../apdu/command.ts';
 import { encodeResponse } from '../apdu/response.ts';
 import { SW, SW1_WRONG_LE } from '../apdu/status.ts';
 import {
@@ -202,12 +202,8 @@ export class IsoCard implements IsoCardView {
   }
 
   private dispatch(bytes: Uint8Array): CardResponse {
-    let cmd: ReturnType<typeof decodeCommand>;
-    try {
-      cmd = decodeCommand(bytes);
-    } catch {
-      return status(SW.WRONG_LENGTH);
-    }
+    const cmd = tryDecodeCommand(bytes);
+    if (!cmd) return status(SW.WRONG_LENGTH);
     if (cmd.extended) return status(SW.WRONG_LENGTH); // the card is driven with short APDUs only
     const handler = this.handlers.find((h) => h.cla === cmd.cla && h.ins === cmd.ins);
     if (handler) return handler.handle(cmd, this);

@@ -1,6 +1,6 @@
 import { fromHex } from '../../shared/bytes.ts';
-import { decodeCommand, type CommandApdu } from '../apdu/command.ts';
-import { encodeResponse } from '../apdu/response.ts';
+import { tryDecodeCommand } from '../apdu/command.ts';
+import { encodeResponse, encodeStatus as status } from '../apdu/response.ts';
 import { SW } from '../apdu/status.ts';
 import type { SimulatedCard } from './card.ts';
 
@@ -35,12 +35,8 @@ export class UnknownCardSim implements SimulatedCard {
   }
 
   process(command: Uint8Array): Uint8Array {
-    let cmd: CommandApdu;
-    try {
-      cmd = decodeCommand(command);
-    } catch {
-      return status(SW.WRONG_LENGTH);
-    }
+    const cmd = tryDecodeCommand(command);
+    if (!cmd) return status(SW.WRONG_LENGTH);
     if (cmd.cla === CLA_ISO)
       return status(cmd.ins === INS_SELECT ? SW.FILE_NOT_FOUND : SW.INS_NOT_SUPPORTED);
     if (cmd.cla !== CLA_READER) return status(SW.CLA_NOT_SUPPORTED);
@@ -50,8 +46,4 @@ export class UnknownCardSim implements SimulatedCard {
     if (cmd.le < this.uid.length) return status(0x6c00 | this.uid.length);
     return encodeResponse(this.uid, SW.OK);
   }
-}
-
-function status(sw: number): Uint8Array {
-  return encodeResponse(new Uint8Array(0), sw);
 }

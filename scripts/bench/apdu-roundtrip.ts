@@ -110,12 +110,16 @@ const bareReader = await new Promise<BareReader>((resolve) =>
 const protocol = await new Promise<number>((res, rej) =>
   bareReader.connect({ share_mode: 2, protocol: 3 }, (e, p) => (e ? rej(e) : res(p))),
 );
-const channel = new CardChannel(await hub.connect(reader, { share: 'shared' }), { logger: silentLogger });
+const channel = new CardChannel(await hub.connect(reader, { share: 'shared' }), {
+  logger: silentLogger,
+});
 
 async function bareOnce(k: number): Promise<number> {
   const t0 = performance.now();
   await new Promise<Buffer>((res, rej) =>
-    bareReader.transmit(ENCODED[k] as Buffer, RECV[k] as number, protocol, (e, r) => (e ? rej(e) : res(r))),
+    bareReader.transmit(ENCODED[k] as Buffer, RECV[k] as number, protocol, (e, r) =>
+      e ? rej(e) : res(r),
+    ),
   );
   return performance.now() - t0;
 }

@@ -30,6 +30,13 @@ export type ReaderErrorCode =
   | 'reader/transcript-invalid' // a transcript file that cannot be parsed
   | 'reader/profile-invalid' // a simulator profile that fails validation
   | 'reader/vpcd-protocol' // a vpcd frame that breaks the protocol
+  | 'reader/wrong-card' // the card has no such application (not a My Number Card)
+  | 'reader/pin-invalid' // a PIN or 照合番号 of the wrong form; nothing was sent to the card
+  | 'reader/pin-wrong' // the card refused the PIN; details.triesLeft says how many remain
+  | 'reader/pin-last-try' // one try left: not sent without the holder's explicit confirmation
+  | 'reader/pin-blocked' // the PIN is blocked: only the municipality can reset it
+  | 'reader/not-allowed' // the caller did not ask for what this needs (e.g. the My Number)
+  | 'reader/trust-invalid' // a CA key set or root certificate file that cannot be used
   | 'reader/closed'; // the transport or service was closed by its owner
 
 export class ReaderError extends KazasuError<ReaderErrorCode> {}

@@ -8,6 +8,12 @@ Commands:
   kazasu readers [--json]                 list PC/SC readers and cards
   kazasu watch                            stream reader and card events as JSON lines
   kazasu card info [--json]               identify the card on a reader (my-number | felica | unknown)
+  kazasu card read (--pin-stdin|--code-b DIGITS) [--json]
+                                          read the basic four of a My Number Card and prove them genuine
+  kazasu card retries [--json]            tries left for the card's PINs, without spending any
+  kazasu card photo --code-b DIGITS -o FILE
+                                          write the card face photo (JPEG 2000)
+  kazasu card auth-cert -o FILE           write the JPKI user-authentication certificate, check its chain
   kazasu sim card --kind mynumber|felica|unknown [--profile FILE] [--port N]
                                           put a simulated card into pcscd's vpcd reader until stopped
   kazasu demo                             simulated cards behind pcscd, reader events on the terminal
@@ -29,28 +35,51 @@ async function withPcsc(
   }
 }
 
+type ReaderHandler = (argv: string[], ctx: CliContext, hub: ReaderHub) => Promise<number>;
+
+/** A command that works on the card readers: it gets a PcscHub, closed when it returns. */
+function readerCommand(load: () => Promise<{ help: string; run: ReaderHandler }>): {
+  help: () => Promise<string>;
+  run: Handler;
+} {
+  return {
+    help: async () => (await load()).help,
+    run: async (argv, ctx) => {
+      const { run } = await load();
+      return withPcsc(ctx, (hub) => run(argv, ctx, hub));
+    },
+  };
+}
+
 const COMMANDS: Record<string, { help: () => Promise<string>; run: Handler }> = {
-  readers: {
-    help: async () => (await import('./commands/readers.ts')).readersHelp,
-    run: async (argv, ctx) => {
-      const { readersCommand } = await import('./commands/readers.ts');
-      return withPcsc(ctx, (hub) => readersCommand(argv, ctx, hub));
-    },
-  },
-  watch: {
-    help: async () => (await import('./commands/watch.ts')).watchHelp,
-    run: async (argv, ctx) => {
-      const { watchCommand } = await import('./commands/watch.ts');
-      return withPcsc(ctx, (hub) => watchCommand(argv, ctx, hub));
-    },
-  },
-  'card info': {
-    help: async () => (await import('./commands/card-info.ts')).cardInfoHelp,
-    run: async (argv, ctx) => {
-      const { cardInfoCommand } = await import('./commands/card-info.ts');
-      return withPcsc(ctx, (hub) => cardInfoCommand(argv, ctx, hub));
-    },
-  },
+  readers: readerCommand(async () => {
+    const m = await import('./commands/readers.ts');
+    return { help: m.readersHelp, run: m.readersCommand };
+  }),
+  watch: readerCommand(async () => {
+    const m = await import('./commands/watch.ts');
+    return { help: m.watchHelp, run: m.watchCommand };
+  }),
+  'card info': readerCommand(async () => {
+    const m = await import('./commands/card-info.ts');
+    return { help: m.cardInfoHelp, run: m.cardInfoCommand };
+  }),
+  'card read': readerCommand(async () => {
+    const m = await import('./commands/card-read.ts');
+    return { help: m.cardReadHelp, run: m.cardReadCommand };
+  }),
+  'card retries': readerCommand(async () => {
+    const m = await import('./commands/card-tools.ts');
+    return { help: m.cardRetriesHelp, run: m.cardRetriesCommand };
+  }),
+  'card photo': readerCommand(async () => {
+    const m = await import('./commands/card-tools.ts');
+    return { help: m.cardPhotoHelp, run: m.cardPhotoCommand };
+  }),
+  'card auth-cert': readerCommand(async () => {
+    const m = await import('./commands/card-tools.ts');
+    return { help: m.cardAuthCertHelp, run: m.cardAuthCertCommand };
+  }),
   'sim card': {
     help: async () => (await import('./commands/sim-card.ts')).simCardHelp,
     run: async (argv, ctx) => (await import('./commands/sim-card.ts')).simCardCommand(argv, ctx),

@@ -67,3 +67,29 @@ export async function readTlvFile(channel: CardChannel, maxLength = 16384): Prom
   out.set(rest, head.length);
   return out;
 }
+
+/**
+ * Reads the current EF to its physical end, filler included (the integrity record digests EF
+ * 0001 "as stored"): 256-byte chunks until the card returns fewer bytes, 6282 (end of file) or,
+ * for an offset past the end, 6B00.
+ */
+export async function readWholeFile(channel: CardChannel, maxLength = 4096): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  while (total < maxLength) {
+    const r = await channel.send(readBinary(total, MAX_SHORT_LE), {
+      accept: [SW.OK, SW.END_OF_FILE, SW.WRONG_PARAMETERS],
+    });
+    if (r.sw === SW.WRONG_PARAMETERS) break;
+    parts.push(r.data);
+    total += r.data.length;
+    if (r.sw === SW.END_OF_FILE || r.data.length < MAX_SHORT_LE) break;
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

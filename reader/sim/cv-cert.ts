@@ -1,8 +1,9 @@
-import { createHash, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { createPublicKey, sign, type KeyObject } from 'node:crypto';
 import { concatBytes } from '../../shared/bytes.ts';
 import { ReaderError } from '../errors.ts';
-import { CV, SHA256_DIGEST_INFO_PREFIX } from '../mynumber/constants.ts';
-import { children, encodeTlv, parseTlv, requireTag } from '../tlv/ber.ts';
+import { CV } from '../mynumber/constants.ts';
+import { sha256 } from '../mynumber/cv-certificate.ts';
+import { encodeTlv } from '../tlv/ber.ts';
 
 /**
  * Builders for the card's RSA material: the `90/91` public-key encoding, card-verifiable
@@ -11,20 +12,9 @@ import { children, encodeTlv, parseTlv, requireTag } from '../tlv/ber.ts';
  * same inputs give the same bytes. Used by the simulator and the fixture generator.
  */
 
-export function sha256(...parts: readonly Uint8Array[]): Uint8Array {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return new Uint8Array(h.digest());
-}
-
 /** RSASSA-PKCS1-v1_5 with SHA-256 (Node's default padding for RSA keys). */
 export function signPkcs1Sha256(privateKey: KeyObject, data: Uint8Array): Uint8Array {
   return new Uint8Array(sign('sha256', data, privateKey));
-}
-
-/** The SHA-256 DigestInfo of `data`: what `80 2A` expects as its data field. */
-export function sha256DigestInfo(data: Uint8Array): Uint8Array {
-  return concatBytes(SHA256_DIGEST_INFO_PREFIX, sha256(data));
 }
 
 function jwkBytes(value: unknown, what: string): Uint8Array {
@@ -66,27 +56,6 @@ export function encodeRsaPublicKey(key: KeyObject): Uint8Array {
   );
 }
 
-/** The inverse of `encodeRsaPublicKey`: a public KeyObject from `90 … 91 …` (tests, tooling). */
-export function decodeRsaPublicKey(bytes: Uint8Array): KeyObject {
-  const e = parseTlv(bytes, 0);
-  const n = parseTlv(bytes, e.raw.length);
-  if (
-    e.tag !== CV.EXPONENT ||
-    n.tag !== CV.MODULUS ||
-    e.raw.length + n.raw.length !== bytes.length
-  ) {
-    throw new ReaderError('reader/tlv-invalid', 'not a 90/91 RSA public key');
-  }
-  return createPublicKey({
-    key: {
-      kty: 'RSA',
-      n: Buffer.from(n.value).toString('base64url'),
-      e: Buffer.from(e.value).toString('base64url'),
-    },
-    format: 'jwk',
-  });
-}
-
 /** A J-LIS style 16-byte key id: the 7-character name, then `08 05 30 30 31 00 00 00 00`. */
 export function cvKeyId(name: string): Uint8Array {
   if (!/^[0-9A-Z]{7}$/.test(name))
@@ -123,30 +92,4 @@ export function buildCvCertificate(
   );
 }
 
-export interface CvCertificate {
-  readonly issuerKeyId: Uint8Array;
-  readonly subjectKeyId: Uint8Array;
-  readonly publicKey: KeyObject;
-  /** The 297 signed bytes. */
-  readonly body: Uint8Array;
-  readonly signature: Uint8Array;
-}
-
-/** Splits a `7F21` certificate (no signature check: that needs the CA key). */
-export function parseCvCertificate(bytes: Uint8Array): CvCertificate {
-  const outer = parseTlv(bytes, 0);
-  if (outer.tag !== CV.CERTIFICATE)
-    throw new ReaderError('reader/tlv-invalid', 'not a 7F21 certificate');
-  const parts = children(outer);
-  const body = requireTag(parts, CV.BODY, '7F21').value;
-  const signature = requireTag(parts, CV.SIGNATURE, '7F21').value;
-  if (body.length !== CV.BODY_LENGTH)
-    throw new ReaderError('reader/tlv-invalid', '5F4E is not 297 bytes');
-  return {
-    issuerKeyId: body.slice(0, CV.KEY_ID_LENGTH),
-    subjectKeyId: body.slice(CV.KEY_ID_LENGTH, 2 * CV.KEY_ID_LENGTH),
-    publicKey: decodeRsaPublicKey(body.subarray(2 * CV.KEY_ID_LENGTH)),
-    body: body.slice(),
-    signature: signature.slice(),
-  };
-}
+export { sha256 };

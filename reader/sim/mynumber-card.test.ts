@@ -7,7 +7,7 @@ import type { CommandApdu } from '../apdu/command.ts';
 import { CardChannel } from '../transport/channel.ts';
 import { AID, COMMON_SFI, JPKI_EF, SURFACE_EF, TEXT_EF, TEXT_TAG } from '../mynumber/constants.ts';
 import { children, parseTlv, requireTag, tlvTotalLength } from '../tlv/ber.ts';
-import { decodeRsaPublicKey, sha256DigestInfo } from './cv-cert.ts';
+import { decodeRsaPublicKey, sha256DigestInfo } from '../mynumber/cv-certificate.ts';
 import { directTransport } from './direct.ts';
 import { MyNumberCardSim } from './mynumber-card.ts';
 import { defaultMyNumberProfile, type MyNumberProfile } from './mynumber-profile.ts';

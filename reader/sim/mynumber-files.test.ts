@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { bytesEqual, concatBytes, fromHex, readU16be, toHex } from '../../shared/bytes.ts';
 import { CV, SURFACE_TAG, TEXT_TAG } from '../mynumber/constants.ts';
 import { children, parseTlv, requireTag } from '../tlv/ber.ts';
-import { decodeRsaPublicKey, encodeRsaPublicKey, parseCvCertificate, sha256 } from './cv-cert.ts';
+import { decodeRsaPublicKey, parseCvCertificate, sha256 } from '../mynumber/cv-certificate.ts';
+import { encodeRsaPublicKey } from './cv-cert.ts';
 import {
   basicFourDigestSource,
   buildBasicFourFile,

@@ -3,7 +3,8 @@ import { bytesEqual, concatBytes } from '../../shared/bytes.ts';
 import { ReaderError } from '../errors.ts';
 import { CV, JPKI_TOKEN, SIM_CHOICE, TEXT_TAG } from '../mynumber/constants.ts';
 import { children, encodeTlv, parseTlv } from '../tlv/ber.ts';
-import { encodeRsaPublicKey, parseCvCertificate, sha256, signPkcs1Sha256 } from './cv-cert.ts';
+import { parseCvCertificate, sha256 } from '../mynumber/cv-certificate.ts';
+import { encodeRsaPublicKey, signPkcs1Sha256 } from './cv-cert.ts';
 
 /**
  * PURE builders of the 券面事項入力補助AP ("text") files and the JPKI token, byte-exact to

@@ -5,7 +5,7 @@ import { hasErrorCode } from '../../shared/errors.ts';
 import { TEXT_TAG } from '../mynumber/constants.ts';
 import { ReaderError } from '../errors.ts';
 import { children, parseTlv, requireTag } from '../tlv/ber.ts';
-import { parseCvCertificate } from './cv-cert.ts';
+import { parseCvCertificate } from '../mynumber/cv-certificate.ts';
 import { MyNumberCardSim } from './mynumber-card.ts';
 import {
   defaultMyNumberProfile,

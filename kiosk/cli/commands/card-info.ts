@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import { identifyCard } from '../../../reader/card-kind.ts';
-import { ReaderError } from '../../../reader/errors.ts';
-import { waitForEvent, type ReaderHub } from '../../../reader/hub.ts';
-import { CardChannel } from '../../../reader/transport/channel.ts';
+import type { ReaderHub } from '../../../reader/hub.ts';
+import { withCard } from '../card-session.ts';
 import { errorJson, type CliContext } from '../context.ts';
 
 export const cardInfoHelp = `kazasu card info [--json] [--reader NAME] [--wait SECONDS]
@@ -20,41 +19,23 @@ export async function cardInfoCommand(
     options: { json: { type: 'boolean' }, reader: { type: 'string' }, wait: { type: 'string' } },
     strict: true,
   });
-  const waitMs = values.wait === undefined ? 0 : Math.max(0, Number(values.wait) * 1000 || 0);
   try {
-    await hub.settled();
-    const reader = values.reader ?? (await pickReader(hub, waitMs));
-    const transport = await hub.connect(reader);
-    const channel = new CardChannel(transport, { logger: ctx.logger });
-    try {
-      const info = await identifyCard(channel);
-      const result = { reader, ...info };
-      if (values.json) ctx.out(JSON.stringify(result));
-      else {
-        ctx.out(
-          `${reader}: ${info.kind} card, ATR ${info.atr}${info.idm ? `, IDm ${info.idm}` : ''}`,
-        );
-      }
-    } finally {
-      await channel.close('leave');
-    }
+    const result = await withCard(
+      hub,
+      ctx,
+      values,
+      async (channel, reader) => ({ reader, ...(await identifyCard(channel)) }),
+      'leave',
+    );
+    if (values.json) ctx.out(JSON.stringify(result));
+    else
+      ctx.out(
+        `${result.reader}: ${result.kind} card, ATR ${result.atr}${result.idm ? `, IDm ${result.idm}` : ''}`,
+      );
     return 0;
   } catch (error) {
     if (values.json) ctx.out(JSON.stringify(errorJson(error)));
     else ctx.err(`kazasu card info: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
-}
-
-async function pickReader(hub: ReaderHub, waitMs: number): Promise<string> {
-  const withCard = hub.readers().find((r) => r.cardPresent);
-  if (withCard) return withCard.name;
-  if (waitMs > 0) {
-    const event = await waitForEvent(hub, (e) => e.type === 'card-present', waitMs);
-    if (event.type === 'card-present') return event.reader;
-  }
-  throw new ReaderError(
-    hub.status === 'up' ? 'reader/no-card' : 'reader/transport-lost',
-    hub.status === 'up' ? 'no card on any reader' : 'pcscd is not reachable',
-  );
 }

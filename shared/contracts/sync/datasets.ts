@@ -45,6 +45,11 @@ export const RiderCategorySchema = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,31}$/, { message: 'rider category: lower-case id' });
 
+/** `2026-11-22`, `2026-11` or `FY2026` (see periods.ts). */
+export const PeriodKeySchema = z.string().regex(/^(\d{4}-\d{2}(-\d{2})?|FY\d{4})$/, {
+  message: 'period key: YYYY-MM-DD, YYYY-MM or FYyyyy',
+});
+
 /** The period a ride allowance renews over; `fiscal-year` runs April–March (会計年度). */
 export const ALLOWANCE_PERIODS = ['day', 'month', 'fiscal-year'] as const;
 export type AllowancePeriod = (typeof ALLOWANCE_PERIODS)[number];
@@ -75,7 +80,7 @@ export const RideUsageRowSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('count'),
     tokenHash: TokenHashSchema,
-    periodKey: z.string().regex(/^(\d{4}-\d{2}(-\d{2})?|FY\d{4})$/),
+    periodKey: PeriodKeySchema,
     used: z.int().min(0),
   }),
   z.strictObject({

@@ -1,0 +1,21 @@
+/**
+ * Database handle types (style.md: read and write handles are different types). Only the
+ * composition root (open.ts) makes them; a read-only path cannot be handed a writer by accident.
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+
+export type Sqlite = BetterSqlite3.Database;
+export type Statement = BetterSqlite3.Statement;
+
+declare const readable: unique symbol;
+declare const writable: unique symbol;
+
+export type ReadableDb = Sqlite & { readonly [readable]: true };
+export type WritableDb = ReadableDb & { readonly [writable]: true };
+
+/** A migration: one file, one function, one schema version (multiples of 10). */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: (db: WritableDb) => void;
+}

@@ -1,0 +1,15 @@
+import type { Migration } from '../db.ts';
+import { migration0010 } from './0010-device.ts';
+import { migration0020 } from './0020-outbox.ts';
+import { migration0030 } from './0030-datasets.ts';
+import { migration0040 } from './0040-ride-usage.ts';
+import { migration0050 } from './0050-sync-state.ts';
+
+/** Every migration, in order. Append only; never edit a shipped migration. */
+export const MIGRATIONS: readonly Migration[] = [
+  migration0010,
+  migration0020,
+  migration0030,
+  migration0040,
+  migration0050,
+];

@@ -1,0 +1,127 @@
+/**
+ * The device store: the one typed interface the rest of the kiosk uses for SQLite. It binds the
+ * database to one device id, writes business records together with their outbox events, and
+ * prunes what is no longer needed.
+ */
+import {
+  RIDE_EVENT_TYPE,
+  RidePayloadSchema,
+  type RidePayload,
+} from '../../shared/contracts/sync/rides.ts';
+import { describeIssues, parseWire } from '../../shared/contracts/sync/wire.ts';
+import type { Clock } from '../../shared/clock.ts';
+import type { Statement, WritableDb } from './db.ts';
+import { DatasetStore } from './datasets.ts';
+import { guard, StoreError } from './errors.ts';
+import { Lookups } from './lookups.ts';
+import { Outbox, type AppendedEvent } from './outbox.ts';
+import { SyncState } from './sync-state.ts';
+
+export interface PruneReport {
+  readonly events: number;
+  readonly localRides: number;
+  readonly datasetRows: number;
+}
+
+export class DeviceStore {
+  readonly outbox: Outbox;
+  readonly datasets: DatasetStore;
+  /** Lookups on the writer connection; a tap path on another thread opens its own (open.ts). */
+  readonly lookups: Lookups;
+  readonly syncState: SyncState;
+  private readonly s: Record<'localRide' | 'pruneRides' | 'cursor', Statement>;
+
+  constructor(
+    private readonly db: WritableDb,
+    readonly deviceId: string,
+    private readonly clock: Clock,
+    randomBytes: (n: number) => Uint8Array,
+  ) {
+    guard('binding the database to its device', () => this.bind());
+    this.outbox = new Outbox(db, () => clock.now(), randomBytes);
+    this.datasets = new DatasetStore(db);
+    this.lookups = new Lookups(db);
+    this.syncState = new SyncState(db);
+    this.s = {
+      localRide: db.prepare(
+        `INSERT INTO local_rides (device_seq, token_hash, period_key, created_at) VALUES (?, ?, ?, ?)`,
+      ),
+      cursor: db.prepare(
+        `SELECT c.through_seq AS throughSeq FROM dataset_state s
+           JOIN ride_usage_cursor c ON c.gen = s.active_gen AND c.device_id = ?
+          WHERE s.name = 'ride-usage'`,
+      ),
+      pruneRides: db.prepare(`DELETE FROM local_rides WHERE device_seq <= ?`),
+    };
+  }
+
+  private bind(): void {
+    this.db
+      .transaction(() => {
+        const row = this.db
+          .prepare(`SELECT device_id AS deviceId FROM device WHERE id = 1`)
+          .get() as { deviceId: string } | undefined;
+        if (!row) {
+          this.db
+            .prepare(`INSERT INTO device (id, device_id, created_at) VALUES (1, ?, ?)`)
+            .run(this.deviceId, this.clock.now());
+        } else if (row.deviceId !== this.deviceId) {
+          throw new StoreError(
+            'store/device-mismatch',
+            `this database belongs to device ${row.deviceId}, not ${this.deviceId}`,
+            { details: { database: row.deviceId, configured: this.deviceId } },
+          );
+        }
+      })
+      .immediate();
+  }
+
+  /** An event with no business row of its own (audit, device status). */
+  appendEvent(type: string, payload: Readonly<Record<string, unknown>>): AppendedEvent {
+    return guard('writing an event', () => this.outbox.append(type, payload));
+  }
+
+  /**
+   * A validated ride: its `ride.validated` event and, when it used a subsidised ride, the local
+   * allowance record, in one transaction.
+   */
+  recordRide(ride: RidePayload): AppendedEvent {
+    const parsed = parseWire(RidePayloadSchema, ride);
+    if (!parsed.ok)
+      throw new StoreError('store/row-invalid', `ride refused: ${describeIssues(parsed.issues)}`);
+    return guard('recording a ride', () =>
+      this.db
+        .transaction(() => {
+          const event = this.outbox.append(RIDE_EVENT_TYPE, parsed.value);
+          if (parsed.value.subsidised) {
+            this.s.localRide.run(
+              event.deviceSeq,
+              Buffer.from(parsed.value.tokenHash, 'hex'),
+              parsed.value.periodKey,
+              event.createdAt,
+            );
+          }
+          return event;
+        })
+        .immediate(),
+    );
+  }
+
+  /**
+   * Deletes acknowledged events settled more than `retentionMs` ago, local rides the backend has
+   * counted, and a bounded number of rows of retired dataset generations.
+   */
+  prune(retentionMs: number): PruneReport {
+    return guard('pruning', () => {
+      const events = this.outbox.pruneAcked(this.clock.now() - retentionMs);
+      const cursor = this.s.cursor.get(this.deviceId) as { throughSeq: number } | undefined;
+      const localRides = cursor ? this.s.pruneRides.run(cursor.throughSeq).changes : 0;
+      const datasetRows = this.datasets.collectGarbage();
+      return { events, localRides, datasetRows };
+    });
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

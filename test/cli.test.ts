@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivatePcscd, type PrivatePcscd } from '../scripts/lib/pcscd.ts';
+import { kazasu, killAll } from './support/cli.ts';
 
 // The `kazasu` command as an operator runs it, against a private pcscd with vpcd readers.
 let pcscd: PrivatePcscd;
@@ -12,37 +13,13 @@ beforeAll(async () => {
   pcscd = await startPrivatePcscd({ name: 'Kazasu CLI' });
 });
 afterAll(async () => {
+  killAll();
   for (const c of children) c.kill('SIGKILL');
   await pcscd?.dispose();
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function kazasu(
-  args: string[],
-  options: { timeoutMs?: number; signalAfterMs?: number } = {},
-): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['scripts/kazasu.js', ...args], {
-      env: { ...process.env, PCSCLITE_CSOCK_NAME: pcscd.socketPath, KAZASU_LOG_LEVEL: 'warn' },
-    });
-    children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const kill = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
-    if (options.signalAfterMs) setTimeout(() => child.kill('SIGINT'), options.signalAfterMs);
-    child.on('exit', (code) => {
-      clearTimeout(kill);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const cli = (args: string[], options: { interruptAfterMs?: number } = {}) =>
+  kazasu(args, { socketPath: pcscd.socketPath, ...options });
 
 /** Starts `kazasu sim card` and resolves once the card is in the reader. */
 async function simCard(args: string[]): Promise<ChildProcess> {
@@ -69,7 +46,7 @@ async function stop(child: ChildProcess): Promise<number | null> {
 
 describe('kazasu CLI', () => {
   it('readers --json lists the vpcd readers', async () => {
-    const r = await kazasu(['readers', '--json']);
+    const r = await cli(['readers', '--json']);
     expect(r.code).toBe(0);
     const parsed = JSON.parse(r.stdout) as {
       service: string;
@@ -82,36 +59,36 @@ describe('kazasu CLI', () => {
   it('card info --json identifies a simulated My Number Card and a FeliCa card', async () => {
     const mynumber = await simCard(['--kind', 'mynumber', '--port', String(pcscd.ports[0])]);
     const felica = await simCard(['--kind', 'felica', '--port', String(pcscd.ports[1])]);
-    const a = await kazasu(['card', 'info', '--json', '--reader', pcscd.readerNames[0] as string]);
+    const a = await cli(['card', 'info', '--json', '--reader', pcscd.readerNames[0] as string]);
     expect(a.code).toBe(0);
     expect(JSON.parse(a.stdout)).toEqual({
       reader: pcscd.readerNames[0],
       kind: 'my-number',
       atr: '3be000ff8131fe4514',
     });
-    const b = await kazasu(['card', 'info', '--json', '--reader', pcscd.readerNames[1] as string]);
+    const b = await cli(['card', 'info', '--json', '--reader', pcscd.readerNames[1] as string]);
     expect(JSON.parse(b.stdout)).toMatchObject({ kind: 'felica', idm: '012e4cd8a1b2c3d4' });
-    const human = await kazasu(['readers']);
+    const human = await cli(['readers']);
     expect(human.stdout).toContain('card present');
     expect(await stop(mynumber)).toBe(0);
     expect(await stop(felica)).toBe(0);
   });
 
   it('card info --json with no card prints a typed error and exits 1', async () => {
-    const r = await kazasu(['card', 'info', '--json']);
+    const r = await cli(['card', 'info', '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'reader/no-card' } });
   });
 
   it('an unknown ISO card is "unknown"', async () => {
     const unknown = await simCard(['--kind', 'unknown', '--port', String(pcscd.ports[0])]);
-    const r = await kazasu(['card', 'info', '--json']);
+    const r = await cli(['card', 'info', '--json']);
     expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'unknown', atr: '3b80800101' });
     await stop(unknown);
   });
 
   it('watch streams JSON lines of card events until interrupted', async () => {
-    const watching = kazasu(['watch'], { signalAfterMs: 6000 });
+    const watching = cli(['watch'], { interruptAfterMs: 6000 });
     await new Promise((r) => setTimeout(r, 1500));
     const card = await simCard(['--kind', 'felica', '--port', String(pcscd.ports[1])]);
     await stop(card);
@@ -131,7 +108,7 @@ describe('kazasu CLI', () => {
   it('sim card refuses a bad profile with a typed error, naming paths but no values', async () => {
     const file = join(pcscd.dir, 'bad-profile.json');
     writeFileSync(file, JSON.stringify({ holder: { name: '秘密　太郎', myNumber: '123' } }));
-    const r = await kazasu([
+    const r = await cli([
       'sim',
       'card',
       '--kind',
@@ -147,14 +124,14 @@ describe('kazasu CLI', () => {
   });
 
   it('usage errors exit 2 with help', async () => {
-    const r = await kazasu(['sim', 'card', '--kind', 'plastic']);
+    const r = await cli(['sim', 'card', '--kind', 'plastic']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--kind must be');
-    expect((await kazasu(['frobnicate'])).code).toBe(2);
+    expect((await cli(['frobnicate'])).code).toBe(2);
   });
 
   it('demo (what npm start runs) puts both cards in and identifies them', async () => {
-    const r = await kazasu([
+    const r = await cli([
       'demo',
       '--until-identified',
       '--port',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verificationCodeB } from '../reader/mynumber/code-b.ts';
 import { AID, TEXT_EF } from '../reader/mynumber/constants.ts';
 import { readTextAp } from '../reader/mynumber/text-ap.ts';
 import { loadCaKeyFile } from '../reader/mynumber/trust.ts';
@@ -155,6 +156,28 @@ describe('kazasu card read', () => {
     const out = json<{ name: string; address: string }>(r);
     expect(Buffer.from(out.name).equals(Buffer.from(name))).toBe(true);
     expect(out.address).toBe(address);
+    await stack.remove(0);
+  });
+
+  it.each([
+    ['1989-01-07', '昭和64'],
+    ['1989-01-08', '平成元年'],
+    ['2019-04-30', '平成31'],
+    ['2019-05-01', '令和元年'],
+  ])('照合番号B for a holder born %s (%s) opens the card', async (birthDate) => {
+    await stack.insert(0, card({ holder: { birthDate } }));
+    const code = verificationCodeB(birthDate, 2035, '2285');
+    const r = await cli(['card', 'read', '--code-b', code, '--json', ...TRUST]);
+    expect(r.code).toBe(0);
+    expect(json(r)).toMatchObject({ birthDate });
+    await stack.remove(0);
+  });
+
+  it('a Gregorian-year 照合番号B is refused by the card (the birth date is in era years)', async () => {
+    await stack.insert(0, card());
+    const r = await cli(['card', 'read', '--code-b', '80021720352285', '--json', ...TRUST]);
+    expect(r.code).toBe(4);
+    expect(json(r)).toMatchObject({ error: { code: 'reader/pin-wrong' } });
     await stack.remove(0);
   });
 

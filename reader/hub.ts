@@ -1,4 +1,5 @@
 import type { SerializedError } from '../shared/errors.ts';
+import { Listeners } from '../shared/listeners.ts';
 import { ReaderError } from './errors.ts';
 import type { CardTransport } from './transport/types.ts';
 
@@ -60,36 +61,7 @@ export interface ReaderHub {
   close(): Promise<void>;
 }
 
-/** A small typed event fan-out that never lets one listener's exception reach another. */
-export class Listeners<E> {
-  private readonly set = new Set<(event: E) => void>();
-  private readonly onListenerError: (error: unknown) => void;
-
-  constructor(onListenerError: (error: unknown) => void = () => undefined) {
-    this.onListenerError = onListenerError;
-  }
-
-  add(listener: (event: E) => void): () => void {
-    this.set.add(listener);
-    return () => {
-      this.set.delete(listener);
-    };
-  }
-
-  emit(event: E): void {
-    for (const l of [...this.set]) {
-      try {
-        l(event);
-      } catch (error) {
-        this.onListenerError(error);
-      }
-    }
-  }
-
-  get size(): number {
-    return this.set.size;
-  }
-}
+export { Listeners };
 
 /** Resolves with the first event for which `predicate` holds, or rejects after `ms`. */
 export function waitForEvent(

@@ -28,16 +28,27 @@ export function crc16(bytes: Uint8Array, from = 0, to = bytes.length): number {
   let crc = 0xffff;
   for (let i = from; i < to; i += 1) {
     crc ^= (bytes[i] as number) << 8;
-    for (let b = 0; b < 8; b += 1) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+    for (let b = 0; b < 8; b += 1)
+      crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
   }
   return crc;
 }
 
 export function encodeFrame(frame: Frame): Uint8Array {
   if (frame.payload.length > MAX_PAYLOAD) {
-    throw new HardwareError('hardware/frame-invalid', `payload of ${frame.payload.length} bytes exceeds ${MAX_PAYLOAD}`);
+    throw new HardwareError(
+      'hardware/frame-invalid',
+      `payload of ${frame.payload.length} bytes exceeds ${MAX_PAYLOAD}`,
+    );
   }
-  if (!Number.isInteger(frame.seq) || frame.seq < 0 || frame.seq > 255 || !Number.isInteger(frame.cmd) || frame.cmd < 0 || frame.cmd > 255) {
+  if (
+    !Number.isInteger(frame.seq) ||
+    frame.seq < 0 ||
+    frame.seq > 255 ||
+    !Number.isInteger(frame.cmd) ||
+    frame.cmd < 0 ||
+    frame.cmd > 255
+  ) {
     throw new HardwareError('hardware/frame-invalid', 'SEQ and CMD are bytes');
   }
   const len = frame.payload.length + 2;
@@ -91,7 +102,11 @@ export class FrameDecoder {
         at += 1;
         continue;
       }
-      frames.push({ seq: joined[at + 3] as number, cmd: joined[at + 4] as number, payload: joined.slice(at + 5, end - TRAILER) });
+      frames.push({
+        seq: joined[at + 3] as number,
+        cmd: joined[at + 4] as number,
+        payload: joined.slice(at + 5, end - TRAILER),
+      });
       at = end;
     }
     this.buffer = joined.slice(at);

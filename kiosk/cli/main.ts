@@ -17,6 +17,9 @@ Commands:
   kazasu sim card --kind mynumber|felica|unknown [--profile FILE] [--port N]
                                           put a simulated card into pcscd's vpcd reader until stopped
   kazasu demo                             simulated cards behind pcscd, reader events on the terminal
+  kazasu sync [--once] [--json]           upload the outbox, bring datasets up to date (--once: one run)
+  kazasu sync status [--json]             per dataset version and age; outbox pending and oldest
+  kazasu sync identity [--json]           the device id and public key to register at the backend
 
 Run "kazasu <command> --help" for details. Set KAZASU_LOG_LEVEL=debug for APDU traces (PINs masked).`;
 
@@ -87,6 +90,18 @@ const COMMANDS: Record<string, { help: () => Promise<string>; run: Handler }> = 
   demo: {
     help: async () => (await import('./commands/demo.ts')).demoHelp,
     run: async (argv, ctx) => (await import('./commands/demo.ts')).demoCommand(argv, ctx),
+  },
+  sync: {
+    help: async () => (await import('./commands/sync.ts')).syncHelp,
+    run: async (argv, ctx) => (await import('./commands/sync.ts')).syncCommand(argv, ctx),
+  },
+  'sync status': {
+    help: async () => (await import('./commands/sync.ts')).syncStatusHelp,
+    run: async (argv, ctx) => (await import('./commands/sync.ts')).syncStatusCommand(argv, ctx),
+  },
+  'sync identity': {
+    help: async () => (await import('./commands/sync.ts')).syncIdentityHelp,
+    run: async (argv, ctx) => (await import('./commands/sync.ts')).syncIdentityCommand(argv, ctx),
   },
 };
 

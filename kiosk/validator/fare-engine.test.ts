@@ -160,12 +160,9 @@ describe('FareEngine', () => {
 
 describe('FareTableSchema', () => {
   it('refuses tables with dangling references or two default categories, naming the path', () => {
-    const broken = structuredClone(demo) as typeof demo;
+    const broken = structuredClone<typeof demo>(demo);
     broken.fareLegRules[0]!.fareProductId = 'missing';
-    broken.riderCategories[1] = {
-      ...broken.riderCategories[1]!,
-      isDefault: true,
-    } as (typeof demo.riderCategories)[number];
+    broken.riderCategories[1] = { ...broken.riderCategories[1]!, isDefault: true };
     const r = FareTableSchema.safeParse(broken);
     expect(r.success).toBe(false);
     const paths = r.error?.issues.map((i) => i.path.join('.'));

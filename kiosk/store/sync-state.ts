@@ -72,13 +72,19 @@ export class SyncState {
    * Takes the sync lease for `owner` until `until`, unless another owner holds an unexpired
    * one. A crashed holder's lease simply expires.
    */
-  acquireLease(owner: string, now: number, until: number): boolean {
+  acquireLease(
+    owner: string,
+    now: number,
+    until: number,
+    /** False for a holder known dead (a process killed mid-run leaves its lease behind). */
+    holderAlive: (holder: string) => boolean = () => true,
+  ): boolean {
     return this.db
       .transaction(() => {
         const row = this.s.get.get(LEASE) as { value: string } | undefined;
         if (row) {
           const held = JSON.parse(row.value) as { owner: string; until: number };
-          if (held.owner !== owner && held.until > now) return false;
+          if (held.owner !== owner && held.until > now && holderAlive(held.owner)) return false;
         }
         this.s.put.run(LEASE, JSON.stringify({ owner, until }));
         return true;

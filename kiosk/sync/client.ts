@@ -4,6 +4,7 @@
  * run with its typed error recorded as the sync state (shown by `kazasu sync status`); the
  * service calls `run` to repeat this with backoff while the network is away.
  */
+import { hostname } from 'node:os';
 import { DATASETS_BY_ROLE, type DatasetName } from '../../shared/contracts/sync/datasets.ts';
 import type { DeviceRole } from '../../shared/contracts/sync/events.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -47,7 +48,7 @@ export interface SyncReport {
 const LEASE_MS = 15 * 60_000;
 
 export class SyncClient {
-  private readonly owner = `sync-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  private readonly owner = `${hostname()}/${process.pid}/${Math.random().toString(36).slice(2)}`;
   private readonly retry: RetryOptions;
 
   constructor(private readonly o: SyncClientOptions) {
@@ -67,7 +68,7 @@ export class SyncClient {
   async syncOnce(): Promise<SyncReport> {
     const { store, clock } = this.o;
     const started = clock.now();
-    if (!store.syncState.acquireLease(this.owner, started, started + LEASE_MS)) {
+    if (!store.syncState.acquireLease(this.owner, started, started + LEASE_MS, holderAlive)) {
       const error = new SyncError('sync/busy', 'another sync run is in progress on this device');
       return { ok: false, upload: null, datasets: [], pruned: null, error: error.toJSON() };
     }
@@ -158,6 +159,18 @@ export class SyncClient {
         },
       );
     }
+  }
+}
+
+/** A lease held by a process of this host that no longer exists is stale. */
+function holderAlive(holder: string): boolean {
+  const [host, pid] = holder.split('/');
+  if (host !== hostname() || !pid) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (error) {
+    return !(error instanceof Error && 'code' in error && error.code === 'ESRCH');
   }
 }
 

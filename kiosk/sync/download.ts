@@ -68,7 +68,10 @@ export async function syncDataset(name: DatasetName, o: DownloadOptions): Promis
       offer.latest,
       offer.updates.map((u) => verifyManifest(u, o.keys)),
     );
-    if (again.action === 'need-snapshot') throw again.reason;
+    // A gap and no snapshot to close it: refuse, keeping the version held.
+    if (again.action === 'need-snapshot' || (again.action === 'up-to-date' && offer.latest > from)) {
+      throw plan.reason;
+    }
     plan = again;
   }
   const applied: { kind: Manifest['kind']; version: number }[] = [];

@@ -31,7 +31,18 @@ export function planUpdates(
       { details: { dataset, current, offered: latest } },
     );
   }
-  if (offered.length === 0) return { action: 'up-to-date' };
+  if (offered.length === 0 && latest === current) return { action: 'up-to-date' };
+  if (offered.length === 0) {
+    // Newer versions exist but nothing leads to them from here.
+    const gap = new SyncError(
+      'sync/delta-gap',
+      `${dataset} ${latest} exists, but nothing leads there from ${current}`,
+      {
+        details: { dataset, current, latest },
+      },
+    );
+    return { action: 'need-snapshot', reason: gap };
+  }
   for (const m of offered) {
     if (m.dataset !== dataset) {
       throw new SyncError(

@@ -160,8 +160,8 @@ export function reconcileRides(a: Admin, period?: string): { overspent: Overspen
 export function countEvents(a: Admin, deviceId?: string): { events: number; devices: number } {
   const r = a.db
     .prepare(
-      `SELECT count(*) AS events, count(DISTINCT device_id) AS devices FROM events WHERE ?1 IS NULL OR device_id = ?1`,
+      `SELECT count(*) AS events, count(DISTINCT device_id) AS devices FROM events WHERE @device IS NULL OR device_id = @device`,
     )
-    .get(deviceId ?? null) as { events: number; devices: number };
+    .get({ device: deviceId ?? null }) as { events: number; devices: number };
   return r;
 }

@@ -29,12 +29,12 @@ export function reconcile(db: WritableDb, period?: string): Overspend[] {
               json_extract(d.row, '$.ridesPerPeriod') AS allowance
          FROM rides r
          LEFT JOIN dataset_rows d ON d.dataset = 'entitlements' AND d.key = r.token_hash
-        WHERE (?1 IS NULL OR r.period_key = ?1)
+        WHERE (@period IS NULL OR r.period_key = @period)
         GROUP BY r.token_hash, r.period_key
        HAVING allowance IS NOT NULL AND used > allowance
         ORDER BY r.period_key, r.token_hash`,
     )
-    .all(period ?? null) as {
+    .all({ period: period ?? null }) as {
     tokenHash: string;
     periodKey: string;
     used: number;

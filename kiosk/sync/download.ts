@@ -69,7 +69,10 @@ export async function syncDataset(name: DatasetName, o: DownloadOptions): Promis
       offer.updates.map((u) => verifyManifest(u, o.keys)),
     );
     // A gap and no snapshot to close it: refuse, keeping the version held.
-    if (again.action === 'need-snapshot' || (again.action === 'up-to-date' && offer.latest > from)) {
+    if (
+      again.action === 'need-snapshot' ||
+      (again.action === 'up-to-date' && offer.latest > from)
+    ) {
       throw plan.reason;
     }
     plan = again;

@@ -4,7 +4,7 @@ import { ndjsonLines } from './lines.ts';
 
 async function collect(chunks: Uint8Array[], max?: number): Promise<string[]> {
   async function* gen(): AsyncGenerator<Uint8Array> {
-    yield* chunks;
+    for (const c of chunks) yield await Promise.resolve(c);
   }
   const out: string[] = [];
   for await (const l of ndjsonLines(gen(), max)) out.push(l);

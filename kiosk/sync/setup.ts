@@ -23,7 +23,7 @@ export function createSyncClient(o: {
   clock: Clock;
   logger: Logger;
   transport?: HttpTransport;
-}): { client: SyncClient; close(): void } {
+}): { client: SyncClient; close: () => void } {
   const transport =
     o.transport ??
     createNodeTransport(o.config.backend.url, { timeoutMs: o.config.backend.timeoutMs });

@@ -145,7 +145,9 @@ export function publishDocuments(a: Admin, dataset: string, file: string): Publi
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new BackendError('backend/bad-request', 'documents are a JSON object of key → value');
   }
-  const rows = Object.entries(json).map(([key, value]) => ({ key, value }) as DocumentRow);
+  const rows: DocumentRow[] = Object.entries(json as Record<string, DocumentRow['value']>).map(
+    ([key, value]) => ({ key, value }),
+  );
   return a.publisher.publish(name, rows);
 }
 

@@ -128,7 +128,7 @@ export const ROUTES: readonly Route[] = [
     handle: (req, s, device) => {
       const name = dataset(req, device);
       const version = wholeNumber(req.params['version'], 'version');
-      const kind = DATASET_KINDS.find((k) => k === req.params['kind']) as DatasetKind | undefined;
+      const kind = DATASET_KINDS.find((k): k is DatasetKind => k === req.params['kind']);
       const body = kind && s.publisher.bodyFile(name, version, kind);
       if (!body)
         throw new BackendError(

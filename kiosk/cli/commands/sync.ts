@@ -100,7 +100,7 @@ export async function syncCommand(argv: string[], ctx: CliContext): Promise<numb
   }
 }
 
-export async function syncStatusCommand(argv: string[], ctx: CliContext): Promise<number> {
+export function syncStatusCommand(argv: string[], ctx: CliContext): number {
   const { values } = parseArgs({ args: argv, options: common, strict: true });
   try {
     const config = loadConfig(configPath(values.config));
@@ -138,7 +138,7 @@ export async function syncStatusCommand(argv: string[], ctx: CliContext): Promis
   }
 }
 
-export async function syncIdentityCommand(argv: string[], ctx: CliContext): Promise<number> {
+export function syncIdentityCommand(argv: string[], ctx: CliContext): number {
   const { values } = parseArgs({ args: argv, options: common, strict: true });
   try {
     const config = loadConfig(configPath(values.config));

@@ -16,6 +16,8 @@ import { StoreError } from './errors.ts';
 export interface TableOps {
   /** Inserts a row into a generation being built; a repeated key is `store/row-invalid`. */
   insert(gen: number, row: AnyDatasetRow): void;
+  /** Inserts many rows of a generation being built (faster than one by one where offered). */
+  insertMany(gen: number, rows: readonly AnyDatasetRow[]): void;
   /** Inserts or replaces; true when the key was new. */
   upsert(gen: number, row: AnyDatasetRow): boolean;
   /** Deletes by key; true when a row went. */
@@ -53,6 +55,9 @@ function opsOf<R extends AnyDatasetRow>(
 ): TableOps {
   return {
     insert: (gen, row) => void s.insert.run(...insertArgs(gen, row as R)),
+    insertMany: (gen, rows) => {
+      for (const row of rows) s.insert.run(...insertArgs(gen, row as R));
+    },
     upsert: (gen, row) => {
       if (s.insertOrIgnore.run(...insertArgs(gen, row as R)).changes === 1) return true;
       s.update.run(...updateArgs(gen, row as R));
@@ -63,7 +68,45 @@ function opsOf<R extends AnyDatasetRow>(
   };
 }
 
+/** Rows per multi-row INSERT of a snapshot: one call into SQLite instead of 64. */
+const INSERT_BATCH = 64;
+const ENTITLEMENT_COLUMNS = 7;
+
 function entitlementOps(db: WritableDb): TableOps {
+  const values = Array.from(
+    { length: INSERT_BATCH },
+    () => `(${Array(ENTITLEMENT_COLUMNS).fill('?').join(', ')})`,
+  );
+  const batch = db.prepare(
+    `INSERT INTO entitlements (gen, token_hash, rider_category, valid_from, valid_to, rides_per_period, period)
+     VALUES ${values.join(', ')}`,
+  );
+  const ops = entitlementRowOps(db);
+  const params: unknown[] = new Array<unknown>(INSERT_BATCH * ENTITLEMENT_COLUMNS);
+  return {
+    ...ops,
+    insertMany: (gen, rows) => {
+      let i = 0;
+      for (; i + INSERT_BATCH <= rows.length; i += INSERT_BATCH) {
+        for (let k = 0; k < INSERT_BATCH; k += 1) {
+          const r = rows[i + k] as EntitlementRow;
+          const p = k * ENTITLEMENT_COLUMNS;
+          params[p] = gen;
+          params[p + 1] = Buffer.from(r.tokenHash, 'hex');
+          params[p + 2] = r.riderCategory;
+          params[p + 3] = r.validFrom;
+          params[p + 4] = r.validTo;
+          params[p + 5] = r.ridesPerPeriod;
+          params[p + 6] = r.period;
+        }
+        batch.run(params);
+      }
+      ops.insertMany(gen, rows.slice(i));
+    },
+  };
+}
+
+function entitlementRowOps(db: WritableDb): TableOps {
   const s = keyed(db, {
     insert: `INSERT INTO entitlements (gen, token_hash, rider_category, valid_from, valid_to, rides_per_period, period)
              VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -173,6 +216,9 @@ function rideUsageOps(db: WritableDb): TableOps {
   };
   return {
     insert: (gen, row) => pick(row).insert(gen, row),
+    insertMany: (gen, rows) => {
+      for (const row of rows) pick(row).insert(gen, row);
+    },
     upsert: (gen, row) => pick(row).upsert(gen, row),
     del: (gen, key) => pickKey(key).del(gen, key),
     clear: (gen, limit) => {

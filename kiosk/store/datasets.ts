@@ -99,7 +99,7 @@ export class DatasetStore {
     let rows = 0;
     let open = true;
     const addChunk = this.db.transaction((chunk: readonly AnyDatasetRow[]) => {
-      for (const row of chunk) table.insert(gen, row);
+      table.insertMany(gen, chunk);
     });
     return {
       gen,

@@ -22,7 +22,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { DatasetStore } from '../store/datasets.ts';
 import type { BackendApi } from './api.ts';
 import { SyncError } from './errors.ts';
-import { ndjsonLines } from './lines.ts';
+import { ndjsonLineBatches } from './lines.ts';
 import { follows, planUpdates } from './plan.ts';
 import { verifyManifest, type PinnedKeys } from './verify.ts';
 
@@ -203,19 +203,21 @@ async function applySnapshot(
   const writer = o.datasets.beginSnapshot(m, o.clock.now());
   try {
     let chunk: AnyDatasetRow[] = [];
-    for await (const line of ndjsonLines(check.count(body))) {
-      check.lines += 1;
-      if (check.lines > m.rows) throw check.mismatch('has more lines than its manifest says');
-      const row = check.firstBadLine === 0 ? parseLine(line, schema, fast) : undefined;
-      if (row === undefined) {
-        check.firstBadLine ||= check.lines;
-        continue;
-      }
-      chunk.push(row);
-      if (chunk.length >= SNAPSHOT_CHUNK_ROWS) {
-        writer.add(chunk);
-        chunk = [];
-        await o.yieldNow();
+    for await (const lines of ndjsonLineBatches(check.count(body))) {
+      for (const line of lines) {
+        check.lines += 1;
+        if (check.lines > m.rows) throw check.mismatch('has more lines than its manifest says');
+        const row = check.firstBadLine === 0 ? parseLine(line, schema, fast) : undefined;
+        if (row === undefined) {
+          check.firstBadLine ||= check.lines;
+          continue;
+        }
+        chunk.push(row);
+        if (chunk.length >= SNAPSHOT_CHUNK_ROWS) {
+          writer.add(chunk);
+          chunk = [];
+          await o.yieldNow();
+        }
       }
     }
     check.finish();
@@ -239,12 +241,14 @@ async function applyDelta(
   const fast = fastOp(m.dataset);
   if (!schema) throw new TypeError(`no row schema for ${m.dataset}`);
   const ops: DeltaOp<AnyDatasetRow>[] = [];
-  for await (const line of ndjsonLines(check.count(body))) {
-    check.lines += 1;
-    if (check.lines > m.rows) throw check.mismatch('has more lines than its manifest says');
-    const op = check.firstBadLine === 0 ? parseLine(line, schema, fast) : undefined;
-    if (op === undefined) check.firstBadLine ||= check.lines;
-    else ops.push(op);
+  for await (const lines of ndjsonLineBatches(check.count(body))) {
+    for (const line of lines) {
+      check.lines += 1;
+      if (check.lines > m.rows) throw check.mismatch('has more lines than its manifest says');
+      const op = check.firstBadLine === 0 ? parseLine(line, schema, fast) : undefined;
+      if (op === undefined) check.firstBadLine ||= check.lines;
+      else ops.push(op);
+    }
   }
   check.finish();
   o.datasets.applyDelta(m, ops, o.clock.now());

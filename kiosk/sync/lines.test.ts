@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ndjsonLines } from './lines.ts';
+import { ndjsonLineBatches } from './lines.ts';
 
 async function collect(chunks: Uint8Array[], max?: number): Promise<string[]> {
   async function* gen(): AsyncGenerator<Uint8Array> {
     for (const c of chunks) yield await Promise.resolve(c);
   }
   const out: string[] = [];
-  for await (const l of ndjsonLines(gen(), max)) out.push(l);
+  for await (const batch of ndjsonLineBatches(gen(), max)) out.push(...batch);
   return out;
 }
 
@@ -23,7 +23,7 @@ function split(bytes: Buffer, cuts: number[]): Buffer[] {
   return parts;
 }
 
-describe('ndjsonLines', () => {
+describe('ndjsonLineBatches', () => {
   it('gives the same lines wherever chunks are cut, even inside UTF-8 (property)', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -24,7 +24,7 @@ export function summarize(samples: readonly number[]): Summary {
     p50: percentile(samples, 50),
     p90: percentile(samples, 90),
     p99: percentile(samples, 99),
-    max: Math.max(...samples),
+    max: samples.reduce((a, b) => Math.max(a, b), -Infinity),
     mean,
   };
 }

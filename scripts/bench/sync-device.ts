@@ -99,7 +99,7 @@ if (values.phase === 'apply') {
     retry: {
       attempts: 3,
       policy: { baseMs: 10, capMs: 100 },
-      sleep: async () => undefined,
+      sleep: () => Promise.resolve(),
       random: Math.random,
     },
   });

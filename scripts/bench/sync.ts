@@ -58,6 +58,8 @@ function* rows(rides: (i: number) => number): Generator<EntitlementRow> {
   }
 }
 
+const secs = (millis: number | undefined): string => ((millis ?? NaN) / 1000).toFixed(2);
+
 function log(line: string): void {
   process.stderr.write(`[bench:sync] ${line}\n`);
 }
@@ -176,6 +178,7 @@ try {
   const first = (await applier.ask('apply')) as {
     applyMs: number;
     maxRssMiB: number;
+    report: { applied: { ms: number }[] };
   };
   log(`v1 applied in ${ms(first.applyMs)} ms`);
 
@@ -188,7 +191,7 @@ try {
   const second = (await applier.ask('apply lookups')) as {
     applyMs: number;
     maxRssMiB: number;
-    report: { applied: { kind: string }[] };
+    report: { applied: { kind: string; ms: number }[] };
     lookups: { samples: number[]; found: number };
   };
   const during = summarize(second.lookups.samples);
@@ -234,8 +237,8 @@ Command: \`npx tsx scripts/bench/sync.ts --rows ${ROWS} --delta ${DELTA} --event
 
 | figure | result | target |
 |---|---|---|
-| apply a ${ROWS.toLocaleString('en')}-row entitlement snapshot (download, verify, chunked apply), first | ${(first.applyMs / 1000).toFixed(2)} s | ≤ 10 s |
-| the same size again, every row changed, with lookups running | ${(second.applyMs / 1000).toFixed(2)} s | ≤ 10 s |
+| apply a ${ROWS.toLocaleString('en')}-row entitlement snapshot (ask, download, verify, chunked apply, until active), first | ${secs(first.report.applied[0]?.ms)} s (${secs(first.applyMs)} s with the request for updates) | ≤ 10 s |
+| the same size again, every row changed, with lookups running on the other core | ${secs(second.report.applied[0]?.ms)} s until active; ${secs(second.applyMs)} s including deleting the replaced million rows afterwards | ≤ 10 s |
 | peak RSS of the device process (after the first / second snapshot and the delta, incl. lookup worker) | ${first.maxRssMiB.toFixed(0)} / ${second.maxRssMiB.toFixed(0)} / ${delta.maxRssMiB.toFixed(0)} MiB | ≤ 300 MB |
 | apply a ${DELTA.toLocaleString('en')}-row delta (ask for updates, download, verify, one transaction) | ${ms(delta.applyMs)} ms (${delta.report.applied.map((a) => `${a.kind} ${a.ms} ms`).join(', ')}) | ≤ 200 ms |
 | outbox drain to the backend | ${rate.toFixed(0)} events/s (${drain.report.acked} in ${ms(drain.drainMs)} ms, ${drain.report.batches} requests) | ≥ 10,000 events/s |

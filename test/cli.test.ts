@@ -44,6 +44,17 @@ async function stop(child: ChildProcess): Promise<number | null> {
   return exited;
 }
 
+/** Waits until pcscd has noticed that every simulated card left (it polls vpcd every 400 ms). */
+async function readersEmpty(): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    const r = await cli(['readers', '--json']);
+    const parsed = JSON.parse(r.stdout) as { readers: { cardPresent: boolean }[] };
+    if (parsed.readers.every((x) => !x.cardPresent)) return;
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  throw new Error('a card stayed in a reader after its simulator stopped');
+}
+
 describe('kazasu CLI', () => {
   it('readers --json lists the vpcd readers', async () => {
     const r = await cli(['readers', '--json']);
@@ -75,6 +86,7 @@ describe('kazasu CLI', () => {
   });
 
   it('card info --json with no card prints a typed error and exits 1', async () => {
+    await readersEmpty();
     const r = await cli(['card', 'info', '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ error: { code: 'reader/no-card' } });

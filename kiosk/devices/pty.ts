@@ -23,20 +23,35 @@ export async function startPtyPair(name = 'kazasu'): Promise<PtyPair> {
   const simulatorPath = join(dir, 'tty-simulator');
   let proc: ChildProcess;
   try {
-    proc = spawn('socat', [`pty,raw,echo=0,link=${devicePath}`, `pty,raw,echo=0,link=${simulatorPath}`], { stdio: 'ignore' });
+    proc = spawn(
+      'socat',
+      [`pty,raw,echo=0,link=${devicePath}`, `pty,raw,echo=0,link=${simulatorPath}`],
+      { stdio: 'ignore' },
+    );
   } catch (error) {
-    throw new HardwareError('hardware/port-unavailable', 'socat is needed for simulated serial devices', { cause: error });
+    throw new HardwareError(
+      'hardware/port-unavailable',
+      'socat is needed for simulated serial devices',
+      { cause: error },
+    );
   }
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   const spawnError = new Promise<Error>((resolve) => proc.once('error', resolve));
   const deadline = Date.now() + 5000;
   while (!(existsSync(devicePath) && existsSync(simulatorPath))) {
-    const failed = await Promise.race([spawnError, new Promise<undefined>((r) => setTimeout(() => r(undefined), 20))]);
+    const failed = await Promise.race([
+      spawnError,
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), 20)),
+    ]);
     if (failed || Date.now() > deadline || proc.exitCode !== null) {
       proc.kill('SIGKILL');
-      throw new HardwareError('hardware/port-unavailable', 'socat did not create the pty pair (is the socat package installed?)', {
-        ...(failed ? { cause: failed } : {}),
-      });
+      throw new HardwareError(
+        'hardware/port-unavailable',
+        'socat did not create the pty pair (is the socat package installed?)',
+        {
+          ...(failed ? { cause: failed } : {}),
+        },
+      );
     }
   }
   return {

@@ -11,7 +11,13 @@ export async function openSerialLink(path: string, baudRate = 115200): Promise<S
   await new Promise<void>((resolve, reject) =>
     port.open((error) =>
       error
-        ? reject(new HardwareError('hardware/port-unavailable', `cannot open ${path}: ${error.message}`, { cause: error, details: { path } }))
+        ? reject(
+            new HardwareError(
+              'hardware/port-unavailable',
+              `cannot open ${path}: ${error.message}`,
+              { cause: error, details: { path } },
+            ),
+          )
         : resolve(),
     ),
   );
@@ -29,16 +35,26 @@ export async function openSerialLink(path: string, baudRate = 115200): Promise<S
       return !closed && port.isOpen;
     },
     write(bytes) {
-      if (closed) return Promise.reject(new HardwareError('hardware/port-closed', `${path} is closed`, { details: { path } }));
+      if (closed)
+        return Promise.reject(
+          new HardwareError('hardware/port-closed', `${path} is closed`, { details: { path } }),
+        );
       return new Promise((resolve, reject) => {
         port.write(Buffer.from(bytes), (error) => {
-          if (error) reject(new HardwareError('hardware/port-closed', `writing to ${path} failed`, { cause: error, details: { path } }));
+          if (error)
+            reject(
+              new HardwareError('hardware/port-closed', `writing to ${path} failed`, {
+                cause: error,
+                details: { path },
+              }),
+            );
           else port.drain(() => resolve());
         });
       });
     },
     onData(listener) {
-      const l = (chunk: Buffer): void => listener(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+      const l = (chunk: Buffer): void =>
+        listener(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
       port.on('data', l);
       return () => void port.off('data', l);
     },

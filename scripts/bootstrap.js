@@ -29,9 +29,17 @@ export const PACKAGES = {
     'make',
     'g++',
     'python3', // node-gyp builds the native bindings
+    'libudev-dev', // node-hid builds against hidraw when its prebuilt binary does not fit
+    'cups', // printing: forms at the counter
+    'printer-driver-cups-pdf', // a CUPS queue that writes PDF files: the demo's printer
+    'fonts-ipamj-mincho', // IPAmj Mincho: the MJ character set for names and addresses on forms
+    'fonts-ipaexfont-gothic', // IPAex Gothic: form labels
+    'fonts-ipaexfont-mincho',
   ],
   test: [
     'util-linux', // unshare: each integration test file runs its own private pcscd
+    'poppler-utils', // pdftotext and pdftoppm read printed forms back
+    'chromium', // the renderer's end-to-end tests (playwright-core drives /usr/bin/chromium)
   ],
 };
 

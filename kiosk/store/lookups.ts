@@ -4,11 +4,36 @@
  * sees one version, never a half-applied one. Works on a read-only connection (another thread)
  * as well as on the writer's. EXPLAIN QUERY PLAN of every query is asserted in lookups.test.ts.
  */
-import type { AllowancePeriod, DatasetName } from '../../shared/contracts/sync/datasets.ts';
+import {
+  ALLOWANCE_PERIODS,
+  type AllowancePeriod,
+  type DatasetName,
+} from '../../shared/contracts/sync/datasets.ts';
 import type { Json } from '../../shared/contracts/sync/canonical.ts';
 import { jstDate, periodKey } from '../../shared/contracts/sync/periods.ts';
 import type { ReadableDb, Statement } from './db.ts';
-import { guard } from './errors.ts';
+import { guard, StoreError } from './errors.ts';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A row read back is checked again, cheaply: a damaged file (a flipped bit, a hand edit) must
+ * give a typed error the tap path turns into "see the driver", not a wrong discount.
+ */
+function checkedEntitlement(row: Entitlement | undefined): Entitlement | undefined {
+  if (row === undefined) return undefined;
+  const ok =
+    typeof row.riderCategory === 'string' &&
+    row.riderCategory.length > 0 &&
+    ISO_DATE.test(row.validFrom) &&
+    ISO_DATE.test(row.validTo) &&
+    (row.ridesPerPeriod === null ||
+      (Number.isInteger(row.ridesPerPeriod) && row.ridesPerPeriod >= 0)) &&
+    (ALLOWANCE_PERIODS as readonly string[]).includes(row.period);
+  if (!ok)
+    throw new StoreError('store/row-invalid', 'an entitlement row in the local store is damaged');
+  return row;
+}
 
 export interface Entitlement {
   readonly riderCategory: string;
@@ -81,9 +106,11 @@ export class Lookups {
   }
 
   entitlement(tokenHash: Uint8Array): Entitlement | undefined {
-    return guard(
-      'looking up an entitlement',
-      () => this.s.entitlement.get(tokenHash) as Entitlement | undefined,
+    return checkedEntitlement(
+      guard(
+        'looking up an entitlement',
+        () => this.s.entitlement.get(tokenHash) as Entitlement | undefined,
+      ),
     );
   }
 

@@ -3,10 +3,16 @@
  * database to one device id, writes business records together with their outbox events, and
  * prunes what is no longer needed.
  */
+import type {
+  REFUSED_RIDE_EVENT_TYPE,
+  UNIDENTIFIED_RIDE_EVENT_TYPE,
+} from '../../shared/contracts/sync/rides.ts';
 import {
   RIDE_EVENT_TYPE,
   RidePayloadSchema,
+  TapEventPayloadSchema,
   type RidePayload,
+  type TapEventPayload,
 } from '../../shared/contracts/sync/rides.ts';
 import { describeIssues, parseWire } from '../../shared/contracts/sync/wire.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -21,6 +27,14 @@ export interface PruneReport {
   readonly events: number;
   readonly localRides: number;
   readonly datasetRows: number;
+  readonly recentTaps: number;
+}
+
+/** A card's last tap on this device (migration 0060). */
+export interface RecentTap {
+  readonly at: number;
+  readonly legGroupId: string | undefined;
+  readonly paidYen: number;
 }
 
 export class DeviceStore {
@@ -29,7 +43,10 @@ export class DeviceStore {
   /** Lookups on the writer connection; a tap path on another thread opens its own (open.ts). */
   readonly lookups: Lookups;
   readonly syncState: SyncState;
-  private readonly s: Record<'localRide' | 'pruneRides' | 'cursor', Statement>;
+  private readonly s: Record<
+    'localRide' | 'pruneRides' | 'cursor' | 'lastTap' | 'rememberTap' | 'pruneTaps',
+    Statement
+  >;
 
   constructor(
     private readonly db: WritableDb,
@@ -52,6 +69,15 @@ export class DeviceStore {
           WHERE s.name = 'ride-usage'`,
       ),
       pruneRides: db.prepare(`DELETE FROM local_rides WHERE device_seq <= ?`),
+      lastTap: db.prepare(
+        `SELECT at, leg_group_id AS legGroupId, paid_yen AS paidYen FROM recent_taps WHERE token_hash = ?`,
+      ),
+      rememberTap: db.prepare(
+        `INSERT INTO recent_taps (token_hash, at, leg_group_id, paid_yen) VALUES (?, ?, ?, ?)
+         ON CONFLICT (token_hash) DO UPDATE SET at = excluded.at, leg_group_id = excluded.leg_group_id,
+           paid_yen = excluded.paid_yen`,
+      ),
+      pruneTaps: db.prepare(`DELETE FROM recent_taps WHERE at < ?`),
     };
   }
 
@@ -82,10 +108,11 @@ export class DeviceStore {
   }
 
   /**
-   * A validated ride: its `ride.validated` event and, when it used a subsidised ride, the local
-   * allowance record, in one transaction.
+   * A validated ride: its `ride.validated` event, the local allowance record when it used a
+   * subsidised ride, and (given `tap`) the card's last tap here, in one transaction — a ride is
+   * either wholly recorded or not at all.
    */
-  recordRide(ride: RidePayload): AppendedEvent {
+  recordRide(ride: RidePayload, tap?: RecentTap): AppendedEvent {
     const parsed = parseWire(RidePayloadSchema, ride);
     if (!parsed.ok)
       throw new StoreError('store/row-invalid', `ride refused: ${describeIssues(parsed.issues)}`);
@@ -93,31 +120,53 @@ export class DeviceStore {
       this.db
         .transaction(() => {
           const event = this.outbox.append(RIDE_EVENT_TYPE, parsed.value);
+          const token = Buffer.from(parsed.value.tokenHash, 'hex');
           if (parsed.value.subsidised) {
-            this.s.localRide.run(
-              event.deviceSeq,
-              Buffer.from(parsed.value.tokenHash, 'hex'),
-              parsed.value.periodKey,
-              event.createdAt,
-            );
+            this.s.localRide.run(event.deviceSeq, token, parsed.value.periodKey, event.createdAt);
           }
+          if (tap) this.s.rememberTap.run(token, tap.at, tap.legGroupId ?? null, tap.paidYen);
           return event;
         })
         .immediate(),
     );
   }
 
+  /** A tap that is not a ride of an identified rider (`ride.unidentified`, `ride.refused`). */
+  recordTapEvent(
+    type: typeof UNIDENTIFIED_RIDE_EVENT_TYPE | typeof REFUSED_RIDE_EVENT_TYPE,
+    payload: TapEventPayload,
+  ): AppendedEvent {
+    const parsed = parseWire(TapEventPayloadSchema, payload);
+    if (!parsed.ok)
+      throw new StoreError('store/row-invalid', `tap refused: ${describeIssues(parsed.issues)}`);
+    return guard('recording a tap', () => this.outbox.append(type, parsed.value));
+  }
+
+  /** The card's last tap on this device, if it was recorded. */
+  lastTap(tokenHash: Uint8Array): RecentTap | undefined {
+    const row = guard(
+      'reading the last tap',
+      () =>
+        this.s.lastTap.get(tokenHash) as
+          { at: number; legGroupId: string | null; paidYen: number } | undefined,
+    );
+    return row && { at: row.at, legGroupId: row.legGroupId ?? undefined, paidYen: row.paidYen };
+  }
+
   /**
    * Deletes acknowledged events settled more than `retentionMs` ago, local rides the backend has
-   * counted, and a bounded number of rows of retired dataset generations.
+   * counted, last taps older than `recentTapMs` (the longest duplicate or transfer window), and a
+   * bounded number of rows of retired dataset generations.
    */
-  prune(retentionMs: number): PruneReport {
+  prune(retentionMs: number, recentTapMs = 24 * 3_600_000): PruneReport {
     return guard('pruning', () => {
-      const events = this.outbox.pruneAcked(this.clock.now() - retentionMs);
+      const now = this.clock.now();
+      const events = this.outbox.pruneAcked(now - retentionMs);
       const cursor = this.s.cursor.get(this.deviceId) as { throughSeq: number } | undefined;
       const localRides = cursor ? this.s.pruneRides.run(cursor.throughSeq).changes : 0;
+      const recentTaps = this.s.pruneTaps.run(now - recentTapMs).changes;
       const datasetRows = this.datasets.collectGarbage();
-      return { events, localRides, datasetRows };
+      return { events, localRides, datasetRows, recentTaps };
     });
   }
 

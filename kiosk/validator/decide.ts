@@ -31,7 +31,8 @@ export type TapReasonCode =
   | 'no-fare-rule'
   | 'fares-missing'
   | 'data-error'
-  | 'allowance-offline-limit';
+  | 'allowance-offline-limit'
+  | 'record-failed';
 
 export interface ValidatorPolicy {
   readonly routeId: string;
@@ -116,6 +117,11 @@ const R = {
     code: 'allowance-offline-limit',
     ja: '助成回数の確認が必要です',
     en: 'Subsidised rides need a data update',
+  },
+  recordFailed: {
+    code: 'record-failed',
+    ja: '記録できませんでした',
+    en: 'The ride could not be recorded',
   },
 } as const;
 
@@ -218,4 +224,26 @@ export function decideTap(input: TapInput): TapDecision {
       ? { ...decision, reason: R.offlineLimit }
       : decision;
   return stale ? { ...withLimit, staleData: true } : withLimit;
+}
+
+/**
+ * The ride as it is recorded: the decision's ride with the flags staff should see (stale data,
+ * the offline overrun bound, a rider sent to the driver).
+ */
+export function rideToRecord(d: TapDecision): RidePayload | undefined {
+  if (!d.ride) return undefined;
+  const flags: NonNullable<RidePayload['flags']>[number][] = [];
+  if (d.staleData) flags.push('stale-data');
+  if (d.reason.code === 'allowance-offline-limit') flags.push('offline-limit');
+  if (d.outcome === 'see-driver') flags.push('see-driver');
+  return flags.length > 0 ? { ...d.ride, flags } : d.ride;
+}
+
+/**
+ * When the tap's record could not be written (disk full, database locked): the rider goes to
+ * the driver, whatever was decided, because the validator cannot vouch for a ride it did not
+ * keep.
+ */
+export function recordFailed(d: TapDecision): TapDecision {
+  return { ...d, outcome: 'see-driver', reason: R.recordFailed, ride: undefined, leg: undefined };
 }

@@ -44,3 +44,8 @@ export function createSimulatedCard(
       return new UnknownCardSim();
   }
 }
+
+/** A FeliCa card like the default profile but with its own IDm (16 hex digits): a rider. */
+export function felicaCardWithIdm(idm: string): FelicaCardSim {
+  return new FelicaCardSim(loadFelicaProfile({ ...defaultFelica, idm }));
+}

@@ -13,6 +13,43 @@ export const PublicKeySchema = z
     message: 'an Ed25519 public key: 32 bytes in base64',
   });
 
+/**
+ * How a validator decides taps. Times are in the units their names say; the defaults suit a
+ * community bus: a second tap within two minutes is "already validated", entitlement data older
+ * than three days is stale.
+ */
+export const ValidatorConfigSchema = z.strictObject({
+  /** The route and boarding stop the vehicle serves now (fare leg rules match on them). */
+  routeId: z.string().min(1).max(64),
+  stopId: z.string().min(1).max(64).optional(),
+  /** PC/SC reader names (exact, or a prefix ending in "*"); absent: every reader. */
+  readers: z.array(z.string().min(1).max(128)).min(1).optional(),
+  /** The rider display unit (hardware/validator-display/PROTOCOL.md); absent: none fitted. */
+  display: z
+    .strictObject({
+      path: z.string().min(1),
+      baudRate: z.int().min(1200).max(921_600).default(115_200),
+    })
+    .optional(),
+  /** The document key of the fare table in the `fares` dataset. */
+  fareTable: z.string().min(1).max(64).default('table'),
+  duplicateWindowSeconds: z.int().min(0).max(3600).default(120),
+  maxDataAgeHours: z
+    .number()
+    .min(1)
+    .max(24 * 90)
+    .default(72),
+  /** Stale entitlement data: apply discounts and flag the ride, or charge the standard fare. */
+  stalePolicy: z.enum(['accept-and-flag', 'full-fare']).default('accept-and-flag'),
+  /** Subsidised rides this vehicle may grant one rider beyond the backend's last count. */
+  overrunBound: z.int().min(0).max(100).default(2),
+  /** How long a result stays on the display before it asks for the next card. */
+  resultHoldMs: z.int().min(200).max(60_000).default(3000),
+  /** Time limit of one card exchange during a tap. */
+  cardTimeoutMs: z.int().min(50).max(10_000).default(1500),
+});
+export type ValidatorConfig = z.output<typeof ValidatorConfigSchema>;
+
 export const DeviceConfigSchema = z
   .strictObject({
     deviceId: DeviceIdSchema,
@@ -41,6 +78,8 @@ export const DeviceConfigSchema = z
         attempts: z.int().min(1).max(20).default(5),
       })
       .prefault({}),
+    /** The on-bus validator role (kazasu validator); required by that command. */
+    validator: ValidatorConfigSchema.optional(),
   })
   .refine((c) => c.role === 'counter' || c.fleetKeyFile !== undefined, {
     message: 'validators and library machines need fleetKeyFile',

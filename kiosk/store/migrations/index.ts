@@ -4,6 +4,7 @@ import { migration0020 } from './0020-outbox.ts';
 import { migration0030 } from './0030-datasets.ts';
 import { migration0040 } from './0040-ride-usage.ts';
 import { migration0050 } from './0050-sync-state.ts';
+import { migration0060 } from './0060-recent-taps.ts';
 
 /** Every migration, in order. Append only; never edit a shipped migration. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0030,
   migration0040,
   migration0050,
+  migration0060,
 ];

@@ -1,0 +1,324 @@
+import type { ReaderEvent, ReaderHub } from '../../reader/hub.ts';
+import { CardChannel } from '../../reader/transport/channel.ts';
+import type { DeviceState } from '../../hardware/serial/framed-device.ts';
+import type { Presentation } from '../../hardware/validator-display/driver.ts';
+import { FareTableSchema } from '../../shared/contracts/fares.ts';
+import {
+  REFUSED_RIDE_EVENT_TYPE,
+  UNIDENTIFIED_RIDE_EVENT_TYPE,
+} from '../../shared/contracts/sync/rides.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { serializeError } from '../../shared/errors.ts';
+import { Listeners } from '../../shared/listeners.ts';
+import { silentLogger, type Logger } from '../../shared/log.ts';
+import { SerialQueue } from '../../shared/queue.ts';
+import { tokenHash } from '../crypto.ts';
+import type { TokenStatus } from '../store/lookups.ts';
+import type { DeviceStore } from '../store/store.ts';
+import {
+  decideTap,
+  recordFailed,
+  rideToRecord,
+  type TapDecision,
+  type TapIdentity,
+  type TapInput,
+  type ValidatorPolicy,
+} from './decide.ts';
+import { FareEngine } from './fare-engine.ts';
+import { readCardId, type CardId } from './identify.ts';
+import { READY, presentDecision } from './present.ts';
+
+/** The rider display as the service needs it (ValidatorDisplay, or nothing fitted). */
+export interface RiderDisplay {
+  present(p: Presentation): Promise<void>;
+  readonly state: DeviceState;
+}
+
+/** What the tap left behind in the store. */
+export type TapRecorded = 'ride' | 'unidentified' | 'refused' | 'none' | 'failed';
+
+/** One tap, as the service reports it to the UI, the CLI and benchmarks (no identifiers). */
+export interface TapReport {
+  readonly reader: string;
+  /** Clock time of the tap. */
+  readonly at: number;
+  readonly card: CardId['kind'];
+  readonly decision: TapDecision;
+  readonly recorded: TapRecorded;
+  /** The outbox sequence number of the recorded event. */
+  readonly deviceSeq: number | undefined;
+  readonly timings: {
+    /** Card I/O: connect, identify, read the identifier, disconnect. */
+    readonly cardMs: number;
+    /** Our own work after the card: hash, lookups, fare, commit. */
+    readonly ownMs: number;
+    /** From the card-present event to the committed decision. */
+    readonly totalMs: number;
+  };
+}
+
+export interface ValidatorServiceOptions {
+  readonly hub: ReaderHub;
+  readonly store: DeviceStore;
+  readonly fleetKey: Uint8Array;
+  readonly policy: ValidatorPolicy;
+  readonly clock: Clock;
+  /** Document key of the fare table in the `fares` dataset. */
+  readonly fareTable?: string;
+  readonly display?: RiderDisplay | undefined;
+  /** Reader names (exact, or a prefix ending in "*"); absent: every reader. */
+  readonly readers?: readonly string[] | undefined;
+  readonly cardTimeoutMs?: number;
+  readonly resultHoldMs?: number;
+  readonly logger?: Logger;
+}
+
+/**
+ * The on-bus validator: for every card that arrives on a reader it serves, identify → keyed
+ * hash → deny list → entitlement → fare decision → one transaction with the ride event and
+ * allowance use → display, LED and buzzer → ready for the next card. Nothing here throws at the
+ * caller: a pulled card, a malformed answer, a corrupt row, a missing fare rule or a full disk
+ * each end in a decision with a reason, and the display being away only means it shows nothing.
+ */
+export class ValidatorService {
+  private readonly o: ValidatorServiceOptions;
+  private readonly log: Logger;
+  private readonly taps = new Listeners<TapReport>();
+  /** One tap at a time per reader, in arrival order. */
+  private readonly queues = new Map<string, SerialQueue>();
+  private readonly screen = new SerialQueue();
+  private fares: { version: number; engine: FareEngine | undefined } | undefined;
+  private readyTimer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private running: Promise<void>[] = [];
+
+  constructor(options: ValidatorServiceOptions) {
+    this.o = options;
+    this.log = (options.logger ?? silentLogger).child({ module: 'validator' });
+  }
+
+  /** Starts serving taps; the display asks for the first card. */
+  start(): void {
+    if (this.unsubscribe) return;
+    this.unsubscribe = this.o.hub.subscribe((event) => this.onReaderEvent(event));
+    this.show(READY);
+  }
+
+  onTap(listener: (report: TapReport) => void): () => void {
+    return this.taps.add(listener);
+  }
+
+  /** Stops taking taps and waits for the ones under way. */
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    clearTimeout(this.readyTimer);
+    await Promise.allSettled(this.running);
+    await this.screen.run(() => Promise.resolve());
+  }
+
+  private serves(reader: string): boolean {
+    const wanted = this.o.readers;
+    if (!wanted) return true;
+    return wanted.some((w) => (w.endsWith('*') ? reader.startsWith(w.slice(0, -1)) : w === reader));
+  }
+
+  private onReaderEvent(event: ReaderEvent): void {
+    if (event.type !== 'card-present' || !this.serves(event.reader)) return;
+    const started = this.o.clock.monotonic();
+    let queue = this.queues.get(event.reader);
+    if (!queue) this.queues.set(event.reader, (queue = new SerialQueue()));
+    const run = queue
+      .run(() => this.tap(event.reader, event.mute, started))
+      .catch((error: unknown) => {
+        // tap() handles every failure it knows; this is the last line, never a crash.
+        this.log.error({ err: serializeError(error), reader: event.reader }, 'tap failed');
+      })
+      .finally(() => {
+        this.running = this.running.filter((p) => p !== run);
+      });
+    this.running.push(run);
+  }
+
+  private async readCard(reader: string, mute: boolean): Promise<CardId> {
+    if (mute) return { kind: 'unreadable', code: 'reader/card-mute' };
+    let channel: CardChannel;
+    try {
+      const transport = await this.o.hub.connect(reader, {
+        share: 'exclusive',
+        exchangeTimeoutMs: this.o.cardTimeoutMs ?? 1500,
+      });
+      channel = new CardChannel(transport, { logger: this.log });
+    } catch (error) {
+      return { kind: 'unreadable', code: serializeError(error).code };
+    }
+    try {
+      return await readCardId(channel);
+    } finally {
+      await channel.close('leave').catch(() => undefined);
+    }
+  }
+
+  private async tap(reader: string, mute: boolean, started: number): Promise<void> {
+    const card: CardId = await this.readCard(reader, mute);
+    const cardDone = this.o.clock.monotonic();
+    const at = this.o.clock.now();
+    const { decision, recorded, deviceSeq } = this.decideAndRecord(card, at);
+    const done = this.o.clock.monotonic();
+    const report: TapReport = {
+      reader,
+      at,
+      card: card.kind,
+      decision,
+      recorded,
+      deviceSeq,
+      timings: { cardMs: cardDone - started, ownMs: done - cardDone, totalMs: done - started },
+    };
+    this.log.info(
+      {
+        reader,
+        card: card.kind,
+        outcome: decision.outcome,
+        reason: decision.reason.code,
+        fareYen: decision.fareYen,
+        recorded,
+        ...(card.kind === 'unreadable' ? { code: card.code } : {}),
+        ms: Math.round(report.timings.totalMs * 100) / 100,
+      },
+      'tap',
+    );
+    this.taps.emit(report);
+    this.show(presentDecision(decision));
+    clearTimeout(this.readyTimer);
+    this.readyTimer = setTimeout(() => this.show(READY), this.o.resultHoldMs ?? 3000);
+    this.readyTimer.unref?.();
+  }
+
+  /** The synchronous part of a tap: no await between the lookup and the commit. */
+  private decideAndRecord(
+    card: CardId,
+    at: number,
+  ): { decision: TapDecision; recorded: TapRecorded; deviceSeq: number | undefined } {
+    const { store } = this.o;
+    let identity: TapIdentity;
+    let status: TokenStatus | undefined;
+    let lookupFailed = false;
+    let lastTap: TapInput['lastTap'];
+    let token: Buffer | undefined;
+    if (card.kind === 'unreadable') {
+      identity = { kind: 'unreadable', code: card.code };
+    } else if (card.kind === 'unknown') {
+      identity = { kind: 'unknown' };
+    } else {
+      token = tokenHash(this.o.fleetKey, card.tokenKind, card.id);
+      identity = { kind: card.kind, tokenHash: token.toString('hex') };
+      try {
+        status = store.lookups.tokenStatus(token, at, store.deviceId);
+        const last = store.lastTap(token);
+        if (last) lastTap = { at: last.at, leg: last };
+      } catch (error) {
+        lookupFailed = true;
+        this.log.error({ err: serializeError(error) }, 'entitlement lookup failed');
+      }
+    }
+
+    const decision = decideTap({
+      at,
+      identity,
+      status,
+      lookupFailed,
+      lastTap,
+      dataAgeMs: this.dataAgeMs(at),
+      fares: this.fareEngine(),
+      policy: this.o.policy,
+    });
+    try {
+      const ride = rideToRecord(decision);
+      if (ride && token) {
+        const tapMemory = {
+          at,
+          legGroupId: decision.leg?.legGroupId,
+          paidYen: decision.fareYen ?? 0,
+        };
+        return {
+          decision,
+          recorded: 'ride',
+          deviceSeq: store.recordRide(ride, tapMemory).deviceSeq,
+        };
+      }
+      const where = {
+        routeId: this.o.policy.routeId,
+        ...(this.o.policy.stopId ? { stopId: this.o.policy.stopId } : {}),
+      };
+      if (decision.outcome === 'accepted') {
+        const e = store.recordTapEvent(UNIDENTIFIED_RIDE_EVENT_TYPE, {
+          reason: decision.reason.code,
+          ...(decision.fareYen === undefined ? {} : { fareYen: decision.fareYen }),
+          ...where,
+        });
+        return { decision, recorded: 'unidentified', deviceSeq: e.deviceSeq };
+      }
+      if (decision.outcome === 'see-driver') {
+        const e = store.recordTapEvent(REFUSED_RIDE_EVENT_TYPE, {
+          reason: decision.reason.code,
+          ...(identity.kind === 'felica' || identity.kind === 'my-number'
+            ? { tokenHash: identity.tokenHash }
+            : {}),
+          ...where,
+        });
+        return { decision, recorded: 'refused', deviceSeq: e.deviceSeq };
+      }
+      return { decision, recorded: 'none', deviceSeq: undefined };
+    } catch (error) {
+      this.log.error({ err: serializeError(error) }, 'the tap could not be recorded');
+      return { decision: recordFailed(decision), recorded: 'failed', deviceSeq: undefined };
+    }
+  }
+
+  /** Age of the entitlement data: now minus the time the backend made the active version. */
+  private dataAgeMs(at: number): number | undefined {
+    try {
+      const state = this.o.store.datasets.state('entitlements');
+      return state ? Math.max(0, at - state.createdAt) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The fare table of the active `fares` version, parsed once per version. */
+  private fareEngine(): FareEngine | undefined {
+    try {
+      const version = this.o.store.datasets.state('fares')?.version ?? 0;
+      if (this.fares?.version === version) return this.fares.engine;
+      const doc =
+        version === 0
+          ? undefined
+          : this.o.store.lookups.document('fares', this.o.fareTable ?? 'table');
+      const parsed = doc === undefined ? undefined : FareTableSchema.safeParse(doc);
+      if (parsed && !parsed.success)
+        this.log.error(
+          { version, issues: parsed.error.issues.length },
+          'the fare table is invalid',
+        );
+      const engine = parsed?.success ? new FareEngine(parsed.data) : undefined;
+      this.fares = { version, engine };
+      return engine;
+    } catch (error) {
+      this.log.error({ err: serializeError(error) }, 'the fare table could not be read');
+      return undefined;
+    }
+  }
+
+  /** Display updates go one at a time; a display that is away is logged once per state change. */
+  private show(p: Presentation): void {
+    const display = this.o.display;
+    if (!display) return;
+    void this.screen.run(async () => {
+      try {
+        await display.present(p);
+      } catch (error) {
+        this.log.warn({ err: serializeError(error) }, 'the rider display did not take the result');
+      }
+    });
+  }
+}

@@ -5,7 +5,6 @@ import type {
   DocumentRow,
   EntitlementRow,
 } from '../../shared/contracts/sync/datasets.ts';
-import type { FareTableInput } from '../../shared/contracts/fares.ts';
 import type { DeviceStore } from '../store/store.ts';
 
 /**
@@ -16,8 +15,11 @@ import type { DeviceStore } from '../store/store.ts';
 export interface LocalDatasets {
   readonly entitlements?: Iterable<EntitlementRow>;
   readonly denyList?: Iterable<DenyRow>;
-  /** Fare tables by document key (the validator reads `validator.fareTable`, default "table"). */
-  readonly fares?: Readonly<Record<string, FareTableInput>>;
+  /**
+   * Fare tables (FareTableInput JSON, checked by the validator when it reads them) by document
+   * key; the validator reads `validator.fareTable`, default "table".
+   */
+  readonly fares?: Readonly<Record<string, unknown>>;
   /** Backend time the versions claim to be made at (their age counts from it). */
   readonly createdAt: number;
 }
@@ -77,7 +79,7 @@ export function installLocalDatasets(
   if (data.fares) {
     const docs: DocumentRow[] = Object.entries(data.fares).map(([key, value]) => ({
       key,
-      value: value as unknown as DocumentRow['value'],
+      value: value as DocumentRow['value'],
     }));
     counts.fares = install(store, 'fares', docs, data.createdAt);
   }

@@ -1,0 +1,167 @@
+import { parseArgs } from 'node:util';
+import { systemClock } from '../../../shared/clock.ts';
+import type { ValidatorConfig } from '../../../shared/config/device.ts';
+import { ConfigError, configPath, loadConfig, readFleetKey } from '../../config/load.ts';
+import { openSerialLink } from '../../devices/serial.ts';
+import { createPcscHub } from '../../devices/pcsc.ts';
+import { loadOrCreateIdentity } from '../../store/identity.ts';
+import { openDeviceStore } from '../../store/open.ts';
+import { createSyncClient } from '../../sync/setup.ts';
+import type { ValidatorPolicy } from '../../validator/decide.ts';
+import { ReconnectingDisplay } from '../../validator/display-link.ts';
+import { ValidatorService, type TapReport } from '../../validator/service.ts';
+import { errorJson, type CliContext } from '../context.ts';
+
+export const validatorHelp = `kazasu validator [--config FILE] [--route ID] [--stop ID] [--json] [--no-sync]
+  Runs the on-bus validator headless from the device config (role "validator", section
+  "validator"): every card on the readers is identified (FeliCa IDm, or a My Number Card's
+  authentication certificate with no PIN), hashed with the fleet key, checked against the local
+  deny list and entitlements, priced from the fares dataset, recorded with its ride event in one
+  transaction and shown on the rider display. Sync runs alongside (every sync.intervalSeconds;
+  --no-sync leaves it to "kazasu sync"). One line per tap on standard output (--json: JSON lines
+  with outcome, fare, reason and timings; never a card identifier). --route / --stop override
+  the config's route and boarding stop. Ctrl-C stops.`;
+
+/** The decision policy from the config section (seconds and hours into milliseconds). */
+export function policyOf(v: ValidatorConfig, route?: string, stop?: string): ValidatorPolicy {
+  return {
+    routeId: route ?? v.routeId,
+    stopId: stop ?? v.stopId,
+    duplicateWindowMs: v.duplicateWindowSeconds * 1000,
+    maxDataAgeMs: v.maxDataAgeHours * 3_600_000,
+    stalePolicy: v.stalePolicy,
+    overrunBound: v.overrunBound,
+  };
+}
+
+const yen = (n: number | undefined): string => (n === undefined ? '' : ` ${n}円`);
+
+/** The one-line form of a tap for the terminal. */
+export function describeTap(t: TapReport): string {
+  const time = new Date(t.at).toTimeString().slice(0, 8);
+  const d = t.decision;
+  const ms = (v: number): string => v.toFixed(1);
+  return (
+    `${time} ${t.reader}: ${d.outcome}${yen(d.fareYen)} — ${d.reason.ja} / ${d.reason.en}` +
+    `${d.allowanceLeft === undefined ? '' : ` (rides left ${d.allowanceLeft})`}` +
+    ` [${t.card}, card ${ms(t.timings.cardMs)} ms, ours ${ms(t.timings.ownMs)} ms]`
+  );
+}
+
+/** The JSON form of a tap: what happened, never who. */
+export function tapJson(t: TapReport): Record<string, unknown> {
+  const d = t.decision;
+  return {
+    at: new Date(t.at).toISOString(),
+    reader: t.reader,
+    card: t.card,
+    outcome: d.outcome,
+    reason: d.reason,
+    fareYen: d.fareYen ?? null,
+    discountYen: d.discountYen,
+    category: d.category?.id ?? null,
+    subsidised: d.subsidised,
+    allowanceLeft: d.allowanceLeft ?? null,
+    staleData: d.staleData,
+    recorded: t.recorded,
+    deviceSeq: t.deviceSeq ?? null,
+    timings: t.timings,
+  };
+}
+
+export async function validatorCommand(argv: string[], ctx: CliContext): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string' },
+      route: { type: 'string' },
+      stop: { type: 'string' },
+      json: { type: 'boolean' },
+      'no-sync': { type: 'boolean' },
+    },
+    strict: true,
+  });
+  let config;
+  let fleetKey: Uint8Array;
+  try {
+    config = loadConfig(configPath(values.config));
+    if (config.role !== 'validator' || !config.validator) {
+      throw new ConfigError(
+        'config/invalid',
+        `${config.path}: kazasu validator needs role "validator" and a "validator" section`,
+        { details: { path: config.path, issues: [{ path: 'validator', code: 'missing' }] } },
+      );
+    }
+    fleetKey = readFleetKey(config);
+  } catch (error) {
+    ctx.out(JSON.stringify(errorJson(error)));
+    return 1;
+  }
+  const v = config.validator;
+  const store = openDeviceStore({
+    dataDir: config.dataDir,
+    deviceId: config.deviceId,
+    clock: systemClock,
+  });
+  const hub = createPcscHub(ctx.logger);
+  const displayPort = v.display;
+  const display = displayPort
+    ? new ReconnectingDisplay(() => openSerialLink(displayPort.path, displayPort.baudRate), {
+        logger: ctx.logger,
+      })
+    : undefined;
+  await display?.connect();
+  const service = new ValidatorService({
+    hub,
+    store,
+    fleetKey,
+    clock: systemClock,
+    policy: policyOf(v, values.route, values.stop),
+    fareTable: v.fareTable,
+    display,
+    readers: v.readers,
+    cardTimeoutMs: v.cardTimeoutMs,
+    resultHoldMs: v.resultHoldMs,
+    logger: ctx.logger,
+  });
+  service.onTap((t) => ctx.out(values.json ? JSON.stringify(tapJson(t)) : describeTap(t)));
+  display?.onState((s) => ctx.err(`kazasu validator: rider display ${s}`));
+  hub.subscribe((e) => {
+    if (e.type === 'service-down') ctx.err('kazasu validator: pcscd not reachable; retrying');
+    if (e.type === 'reader-detached') ctx.err(`kazasu validator: reader detached: ${e.reader}`);
+    if (e.type === 'reader-attached') ctx.err(`kazasu validator: reader attached: ${e.reader}`);
+  });
+  service.start();
+  ctx.err(
+    `kazasu validator: ${config.deviceId} on route ${values.route ?? v.routeId}; ` +
+      `${display ? `display ${display.state}` : 'no display'}; waiting for cards`,
+  );
+
+  const stopSync = new AbortController();
+  let syncing: Promise<void> = Promise.resolve();
+  let closeSync = (): void => undefined;
+  if (!values['no-sync']) {
+    const identity = loadOrCreateIdentity(config.dataDir, config.deviceId);
+    const { client, close } = createSyncClient({
+      config,
+      store,
+      identity,
+      clock: systemClock,
+      logger: ctx.logger,
+    });
+    closeSync = close;
+    syncing = client.run(config.sync.intervalSeconds * 1000, stopSync.signal).catch(() => {
+      // run() reports its own failures as sync state; a stop is not an error
+    });
+  }
+
+  await ctx.interrupted;
+  stopSync.abort();
+  await service.stop();
+  await syncing;
+  closeSync();
+  await display?.close();
+  await hub.close();
+  store.close();
+  return 0;
+}

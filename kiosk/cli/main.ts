@@ -17,6 +17,10 @@ Commands:
   kazasu sim card --kind mynumber|felica|unknown [--profile FILE] [--port N]
                                           put a simulated card into pcscd's vpcd reader until stopped
   kazasu demo                             simulated cards behind pcscd, reader events on the terminal
+  kazasu validator [--config FILE] [--json]
+                                          run the on-bus validator: taps decided offline from local data
+  kazasu validator simulate --taps N      simulated riders tap through pcscd + vpcd; latency summary
+  kazasu sim display [--port PATH]        a simulated validator display on a socat pty, printing what it shows
   kazasu sync [--once] [--json]           upload the outbox, bring datasets up to date (--once: one run)
   kazasu sync status [--json]             per dataset version and age; outbox pending and oldest
   kazasu sync identity [--json]           the device id and public key to register at the backend
@@ -90,6 +94,20 @@ const COMMANDS: Record<string, { help: () => Promise<string>; run: Handler }> = 
   demo: {
     help: async () => (await import('./commands/demo.ts')).demoHelp,
     run: async (argv, ctx) => (await import('./commands/demo.ts')).demoCommand(argv, ctx),
+  },
+  validator: {
+    help: async () => (await import('./commands/validator.ts')).validatorHelp,
+    run: async (argv, ctx) => (await import('./commands/validator.ts')).validatorCommand(argv, ctx),
+  },
+  'validator simulate': {
+    help: async () => (await import('./commands/validator-simulate.ts')).validatorSimulateHelp,
+    run: async (argv, ctx) =>
+      (await import('./commands/validator-simulate.ts')).validatorSimulateCommand(argv, ctx),
+  },
+  'sim display': {
+    help: async () => (await import('./commands/sim-display.ts')).simDisplayHelp,
+    run: async (argv, ctx) =>
+      (await import('./commands/sim-display.ts')).simDisplayCommand(argv, ctx),
   },
   sync: {
     help: async () => (await import('./commands/sync.ts')).syncHelp,

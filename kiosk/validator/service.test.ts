@@ -69,6 +69,7 @@ function rig(
     policy?: Partial<ValidatorPolicy>;
     data?: boolean;
     display?: RiderDisplay;
+    housekeeping?: { everyMs: number; retentionMs: number; recentTapMs: number };
   } = {},
 ): Rig {
   const clock = options.clock ?? manualClock(AT);
@@ -97,6 +98,7 @@ function rig(
     policy: { ...policy, ...options.policy },
     display: options.display ?? new ValidatorDisplay(host, { timeoutMs: 100 }),
     resultHoldMs: 200,
+    ...(options.housekeeping ? { housekeeping: options.housekeeping } : {}),
   });
   service.start();
   const r: Rig = {
@@ -329,5 +331,17 @@ describe('ValidatorService', () => {
     await r.tap(spy);
     expect(commands).not.toContain('0020'); // no VERIFY
     expect(commands.every((c) => c === '00a4' || c === '00b0')).toBe(true);
+  });
+
+  it('prunes last taps older than the longest window between taps', async () => {
+    const r = rig({ housekeeping: { everyMs: 60_000, retentionMs: 0, recentTapMs: 3_600_000 } });
+    await r.tap(felicaCardWithIdm(SENIOR_IDM));
+    const hash = fromHex(hashOf(SENIOR_IDM));
+    expect(r.store.lastTap(hash)).toBeDefined();
+    r.clock.advance(2 * 3_600_000);
+    await r.tap(felicaCardWithIdm(STRANGER_IDM));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(r.store.lastTap(hash)).toBeUndefined();
+    expect(r.store.lastTap(fromHex(hashOf(STRANGER_IDM)))).toBeDefined();
   });
 });

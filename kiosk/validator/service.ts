@@ -52,6 +52,8 @@ export interface TapReport {
     readonly cardMs: number;
     /** Our own work after the card: hash, lookups, fare, commit. */
     readonly ownMs: number;
+    /** The part of ownMs spent in the commit (with synchronous = FULL, mostly its fsync). */
+    readonly commitMs: number;
     /** From the card-present event to the committed decision. */
     readonly totalMs: number;
   };
@@ -70,6 +72,16 @@ export interface ValidatorServiceOptions {
   readonly readers?: readonly string[] | undefined;
   readonly cardTimeoutMs?: number;
   readonly resultHoldMs?: number;
+  /**
+   * Pruning between taps (acknowledged events past retention, counted local rides, last taps
+   * older than the longest duplicate or transfer window): a validator that is on for weeks
+   * without a depot sync must not grow without bound.
+   */
+  readonly housekeeping?: {
+    readonly everyMs: number;
+    readonly retentionMs: number;
+    readonly recentTapMs: number;
+  };
   readonly logger?: Logger;
 }
 
@@ -91,6 +103,9 @@ export class ValidatorService {
   private readyTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
   private running: Promise<void>[] = [];
+  private lastHousekeeping: number | undefined;
+  /** When the current tap's commit began (monotonic), for its timing. */
+  private commitStarted = 0;
 
   constructor(options: ValidatorServiceOptions) {
     this.o = options;
@@ -101,7 +116,20 @@ export class ValidatorService {
   start(): void {
     if (this.unsubscribe) return;
     this.unsubscribe = this.o.hub.subscribe((event) => this.onReaderEvent(event));
+    this.warmUp();
     this.show(READY);
+  }
+
+  /** The first rider should not pay for parsing the fare table and a cold page cache. */
+  private warmUp(): void {
+    this.fareEngine();
+    try {
+      const nobody = Buffer.alloc(32);
+      this.o.store.lookups.tokenStatus(nobody, this.o.clock.now(), this.o.store.deviceId);
+      this.o.store.lastTap(nobody);
+    } catch {
+      // a damaged store shows itself at the first tap, as a decision
+    }
   }
 
   onTap(listener: (report: TapReport) => void): () => void {
@@ -172,7 +200,12 @@ export class ValidatorService {
       decision,
       recorded,
       deviceSeq,
-      timings: { cardMs: cardDone - started, ownMs: done - cardDone, totalMs: done - started },
+      timings: {
+        cardMs: cardDone - started,
+        ownMs: done - cardDone,
+        commitMs: done - this.commitStarted,
+        totalMs: done - started,
+      },
     };
     this.log.info(
       {
@@ -192,6 +225,23 @@ export class ValidatorService {
     clearTimeout(this.readyTimer);
     this.readyTimer = setTimeout(() => this.show(READY), this.o.resultHoldMs ?? 3000);
     this.readyTimer.unref?.();
+    this.housekeep(at);
+  }
+
+  private housekeep(at: number): void {
+    const h = this.o.housekeeping;
+    if (!h) return;
+    this.lastHousekeeping ??= at;
+    if (at - this.lastHousekeeping < h.everyMs) return;
+    this.lastHousekeeping = at;
+    setImmediate(() => {
+      try {
+        const pruned = this.o.store.prune(h.retentionMs, h.recentTapMs);
+        this.log.debug({ ...pruned }, 'housekeeping');
+      } catch (error) {
+        this.log.warn({ err: serializeError(error) }, 'housekeeping failed');
+      }
+    });
   }
 
   /** The synchronous part of a tap: no await between the lookup and the commit. */
@@ -232,6 +282,7 @@ export class ValidatorService {
       fares: this.fareEngine(),
       policy: this.o.policy,
     });
+    this.commitStarted = this.o.clock.monotonic();
     try {
       const ride = rideToRecord(decision);
       if (ride && token) {

@@ -8,7 +8,20 @@ import { summarize, type Summary } from '../../shared/stats.ts';
 import { tokenHash } from '../crypto.ts';
 import type { DeviceStore } from '../store/store.ts';
 import { installLocalDatasets } from './local-data.ts';
-import type { TapReport, ValidatorService } from './service.ts';
+import type { TapReport } from './service.ts';
+
+/** What load generation needs of a tap: from the service in process, or a validator's JSON lines. */
+export type SimTapReport = Pick<TapReport, 'reader' | 'recorded' | 'timings'> & {
+  readonly outcome: string;
+};
+
+/** A TapReport in the shape simulateTaps counts. */
+export const simReport = (t: TapReport): SimTapReport => ({
+  reader: t.reader,
+  recorded: t.recorded,
+  timings: t.timings,
+  outcome: t.decision.outcome,
+});
 
 /**
  * Load for a validator: simulated riders tap through real pcscd + vpcd, one card after another
@@ -100,7 +113,8 @@ export function riderCard(
 }
 
 export interface SimulationOptions {
-  readonly service: ValidatorService;
+  /** Subscribes to the validator's tap reports; returns the unsubscribe function. */
+  readonly reports: (listener: (report: SimTapReport) => void) => () => void;
   readonly taps: number;
   /** vpcd ports, one per reader the service serves, and those readers' names. */
   readonly ports: readonly number[];
@@ -112,7 +126,7 @@ export interface SimulationOptions {
   readonly dwellMs?: number;
   /** Gives up on one tap after this long (the validator missed the card). */
   readonly tapTimeoutMs?: number;
-  readonly onTap?: (report: TapReport, index: number) => void;
+  readonly onTap?: (report: SimTapReport, index: number) => void;
 }
 
 export interface SimulationResult {
@@ -122,6 +136,9 @@ export interface SimulationResult {
   readonly recorded: Readonly<Record<string, number>>;
   readonly totalMs: Summary;
   readonly ownMs: Summary;
+  /** ownMs without the commit: hash, lookups, fare decision. */
+  readonly decideMs: Summary;
+  readonly commitMs: Summary;
   readonly cardMs: Summary;
   readonly wallMs: number;
 }
@@ -136,12 +153,12 @@ export async function simulateTaps(o: SimulationOptions): Promise<SimulationResu
     const myNumber = createSimulatedCard('mynumber');
     return { slot, bridge, reader: o.readerNames[i] ?? '', myNumber };
   });
-  const reports: TapReport[] = [];
+  const reports: SimTapReport[] = [];
   let missed = 0;
   let next = 0;
   const started = performance.now();
-  const waiters = new Map<string, (r: TapReport) => void>();
-  const off = o.service.onTap((report) => waiters.get(report.reader)?.(report));
+  const waiters = new Map<string, (r: SimTapReport) => void>();
+  const off = o.reports((report) => waiters.get(report.reader)?.(report));
   try {
     await Promise.all(
       lanes.map(async (lane) => {
@@ -149,7 +166,7 @@ export async function simulateTaps(o: SimulationOptions): Promise<SimulationResu
           const index = next;
           next += 1;
           const card = riderCard(index, o.population, seed, lane.myNumber);
-          const report = await new Promise<TapReport | undefined>((resolve) => {
+          const report = await new Promise<SimTapReport | undefined>((resolve) => {
             const timer = setTimeout(() => resolve(undefined), o.tapTimeoutMs ?? 10_000);
             waiters.set(lane.reader, (r) => {
               clearTimeout(timer);
@@ -171,7 +188,7 @@ export async function simulateTaps(o: SimulationOptions): Promise<SimulationResu
     off();
     await Promise.all(lanes.map((l) => l.bridge.stop()));
   }
-  const count = (f: (r: TapReport) => string): Record<string, number> => {
+  const count = (f: (r: SimTapReport) => string): Record<string, number> => {
     const out: Record<string, number> = {};
     for (const r of reports) out[f(r)] = (out[f(r)] ?? 0) + 1;
     return out;
@@ -179,10 +196,12 @@ export async function simulateTaps(o: SimulationOptions): Promise<SimulationResu
   return {
     taps: reports.length,
     missed,
-    outcomes: count((r) => r.decision.outcome),
+    outcomes: count((r) => r.outcome),
     recorded: count((r) => r.recorded),
     totalMs: summarize(reports.map((r) => r.timings.totalMs)),
     ownMs: summarize(reports.map((r) => r.timings.ownMs)),
+    decideMs: summarize(reports.map((r) => r.timings.ownMs - r.timings.commitMs)),
+    commitMs: summarize(reports.map((r) => r.timings.commitMs)),
     cardMs: summarize(reports.map((r) => r.timings.cardMs)),
     wallMs: performance.now() - started,
   };

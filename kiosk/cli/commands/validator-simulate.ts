@@ -14,7 +14,7 @@ import { openDeviceStore } from '../../store/open.ts';
 import demoFares from '../../validator/demo-fares.json' with { type: 'json' };
 import { ReconnectingDisplay } from '../../validator/display-link.ts';
 import { ValidatorService } from '../../validator/service.ts';
-import { installPopulation, simulateTaps } from '../../validator/simulate.ts';
+import { installPopulation, simReport, simulateTaps } from '../../validator/simulate.ts';
 import { UsageError, type CliContext } from '../context.ts';
 import { describeTap, policyOf } from './validator.ts';
 
@@ -99,6 +99,7 @@ export async function validatorSimulateCommand(argv: string[], ctx: CliContext):
       resultHoldMs: 500,
       logger: ctx.logger,
     });
+    if (!values.quiet && !values.json) service.onTap((t) => ctx.out(describeTap(t)));
     service.start();
     await hub.settled(5000);
     const missing = readerNames.filter((n) => !hub.readers().some((r) => r.name === n));
@@ -112,14 +113,11 @@ export async function validatorSimulateCommand(argv: string[], ctx: CliContext):
     }
     ctx.err(`${taps} taps on ${readers} reader(s) through pcscd + vpcd`);
     const result = await simulateTaps({
-      service,
+      reports: (listener) => service.onTap((t) => listener(simReport(t))),
       taps,
       ports,
       readerNames,
       population,
-      onTap: (t) => {
-        if (!values.quiet && !values.json) ctx.out(describeTap(t));
-      },
     });
     await service.stop();
     const summary = {

@@ -34,6 +34,9 @@ export function policyOf(v: ValidatorConfig, route?: string, stop?: string): Val
   };
 }
 
+/** Last taps are kept a day: longer than any duplicate or transfer window a fare table sets. */
+const RECENT_TAP_MS = 24 * 3_600_000;
+
 const yen = (n: number | undefined): string => (n === undefined ? '' : ` ${n}円`);
 
 /** The one-line form of a tap for the terminal. */
@@ -122,6 +125,11 @@ export async function validatorCommand(argv: string[], ctx: CliContext): Promise
     readers: v.readers,
     cardTimeoutMs: v.cardTimeoutMs,
     resultHoldMs: v.resultHoldMs,
+    housekeeping: {
+      everyMs: 10 * 60_000,
+      retentionMs: config.sync.retentionDays * 86_400_000,
+      recentTapMs: RECENT_TAP_MS,
+    },
     logger: ctx.logger,
   });
   service.onTap((t) => ctx.out(values.json ? JSON.stringify(tapJson(t)) : describeTap(t)));

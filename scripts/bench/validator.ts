@@ -1,0 +1,220 @@
+// Benchmark: the on-bus validator's figures (issue 5).
+//
+//   npx tsx scripts/bench/validator.ts [--taps 400] [--entitlements 1000000] [--deny 100000]
+//                                      [--day-taps 86400] [--no-write]
+//
+// 1. Taps through pcscd + vpcd: a private pcscd with two vpcd readers; `kazasu validator
+//    --no-sync --json` runs as its own process (so its RSS is its own) on a store holding the
+//    entitlements and deny list; simulated FeliCa riders (and now and then a foreign card or a
+//    My Number Card) tap on both readers one after another, the rider display on a socat pty.
+//    Tap-to-decision is measured by the validator from the card-present event to the committed
+//    decision; "our own code" is the part after the card I/O (hash, lookups, fare, commit).
+// 2. A day of service: the same store, --day-taps taps at one tap per second of a simulated clock
+//    (in process, on in-process readers, so a day takes minutes), latency and memory per
+//    four hours of service, to show neither grows.
+// Results go to docs/perf.md between the `bench:validator` markers.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { ValidatorDisplaySimulator } from '../../hardware/validator-display/simulator.ts';
+import { generateEd25519, publicKeyToBase64 } from '../../kiosk/crypto.ts';
+import { startPtyPair } from '../../kiosk/devices/pty.ts';
+import { openSerialLink } from '../../kiosk/devices/serial.ts';
+import { openDeviceStore } from '../../kiosk/store/open.ts';
+import demoFares from '../../kiosk/validator/demo-fares.json' with { type: 'json' };
+import {
+  installPopulation,
+  simulateTaps,
+  type SimTapReport,
+} from '../../kiosk/validator/simulate.ts';
+import { systemClock } from '../../shared/clock.ts';
+import { startPrivatePcscd } from '../lib/pcscd.ts';
+import { machineLine, ms, writePerfSection, type Summary } from './stats.ts';
+
+const { values } = parseArgs({
+  options: {
+    taps: { type: 'string', default: '400' },
+    entitlements: { type: 'string', default: '1000000' },
+    deny: { type: 'string', default: '100000' },
+    'day-taps': { type: 'string', default: '86400' },
+    'no-write': { type: 'boolean' },
+  },
+});
+const TAPS = Number(values.taps);
+const DAY_TAPS = Number(values['day-taps']);
+const population = { entitlements: Number(values.entitlements), denied: Number(values.deny) };
+const say = (line: string): void => void process.stderr.write(`[bench:validator] ${line}\n`);
+
+const dir = mkdtempSync(join(tmpdir(), 'kazasu-bench-validator-'));
+const dataDir = join(dir, 'data');
+const fleetKey = randomBytes(32);
+writeFileSync(join(dir, 'fleet.key'), fleetKey.toString('hex'), { mode: 0o600 });
+
+say(
+  `installing ${population.entitlements} entitlements and ${population.denied} deny-list entries`,
+);
+const installStarted = performance.now();
+{
+  const store = openDeviceStore({ dataDir, deviceId: 'bus-bench', clock: systemClock });
+  installPopulation(store, fleetKey, population, demoFares, Date.now());
+  store.close();
+}
+const installMs = performance.now() - installStarted;
+say(`installed in ${(installMs / 1000).toFixed(1)} s`);
+
+// --- 1. taps through pcscd + vpcd, the validator in its own process ---
+const pcscd = await startPrivatePcscd({ name: 'Kazasu Bench' });
+const pty = await startPtyPair('kazasu-bench-display');
+const display = new ValidatorDisplaySimulator(await openSerialLink(pty.simulatorPath));
+const config = join(dir, 'device.json');
+writeFileSync(
+  config,
+  JSON.stringify({
+    deviceId: 'bus-bench',
+    role: 'validator',
+    dataDir: 'data',
+    backend: {
+      url: 'http://127.0.0.1:9',
+      publicKeys: [publicKeyToBase64(generateEd25519().publicKey)],
+    },
+    fleetKeyFile: 'fleet.key',
+    validator: {
+      routeId: 'R1',
+      stopId: 'S101',
+      readers: pcscd.readerNames,
+      display: { path: pty.devicePath },
+      resultHoldMs: 500,
+    },
+  }),
+);
+const child = spawn(
+  process.execPath,
+  ['scripts/kazasu.js', 'validator', '--no-sync', '--json', '--config', config],
+  {
+    env: { ...process.env, KAZASU_LOG_LEVEL: 'warn', PCSCLITE_CSOCK_NAME: pcscd.socketPath },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
+);
+await new Promise<void>((resolve, reject) => {
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+    if (err.includes('waiting for cards')) resolve();
+  });
+  child.once('exit', (code) => reject(new Error(`validator exited ${code}: ${err}`)));
+});
+const listeners = new Set<(r: SimTapReport) => void>();
+createInterface({ input: child.stdout }).on('line', (line) => {
+  const t = JSON.parse(line) as SimTapReport;
+  for (const l of listeners) l(t);
+});
+const vm = (field: 'VmRSS' | 'VmHWM'): number => {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(
+    readFileSync(`/proc/${child.pid}/status`, 'utf8'),
+  );
+  return m ? Number(m[1]) / 1024 : NaN;
+};
+const rssStart = vm('VmRSS');
+say(`${TAPS} taps on ${pcscd.readerNames.length} readers through pcscd + vpcd`);
+const taps = await simulateTaps({
+  reports: (l) => {
+    listeners.add(l);
+    return () => void listeners.delete(l);
+  },
+  taps: TAPS,
+  ports: pcscd.ports,
+  readerNames: pcscd.readerNames,
+  population,
+  seed: 20261201,
+  onTap: (_r, i) => {
+    if (i % 100 === 99) say(`${i + 1} taps`);
+  },
+});
+const rssEnd = vm('VmRSS');
+const rssPeak = vm('VmHWM');
+child.kill('SIGINT');
+await new Promise((r) => child.once('exit', r));
+await display.close();
+await pty.stop();
+await pcscd.dispose();
+say(
+  `tap-to-decision p50 ${ms(taps.totalMs.p50)} p99 ${ms(taps.totalMs.p99)} ms; own p99 ${ms(taps.ownMs.p99)} ms`,
+);
+
+// --- 2. a day of service, in its own process ---
+say(`a day of service: ${DAY_TAPS} taps at one per simulated second`);
+const day = await new Promise<DayResult>((resolve, reject) => {
+  const worker = spawn(
+    process.execPath,
+    [
+      '--expose-gc',
+      '--import',
+      'tsx',
+      'scripts/bench/validator-day.ts',
+      dataDir,
+      join(dir, 'fleet.key'),
+      String(DAY_TAPS),
+      String(population.entitlements),
+      String(population.denied),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  worker.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  worker.once('exit', (code) => {
+    if (code !== 0) reject(new Error(`day worker exited ${code}`));
+    else resolve(JSON.parse(out) as DayResult);
+  });
+});
+rmSync(dir, { recursive: true, force: true });
+
+interface DayResult {
+  readonly buckets: readonly {
+    readonly hours: string;
+    readonly own: Summary;
+    readonly commit: Summary;
+    readonly total: Summary;
+    readonly rssMiB: number;
+    readonly heapMiB: number;
+  }[];
+  readonly outboxPending: number;
+  readonly wallS: number;
+}
+
+const row = (label: string, s: Summary): string =>
+  `| ${label} | ${s.n} | ${ms(s.p50)} | ${ms(s.p90)} | ${ms(s.p99)} | ${ms(s.max)} |`;
+const first = day.buckets[0];
+const last = day.buckets[day.buckets.length - 1];
+const report = `## On-bus validator: tap to decision (issue 5)
+
+Command: \`npx tsx scripts/bench/validator.ts --taps ${TAPS} --entitlements ${population.entitlements} --deny ${population.denied} --day-taps ${DAY_TAPS}\`
+(${machineLine()}, ${new Date().toISOString().slice(0, 10)}; ${population.entitlements.toLocaleString('en')} entitlements and ${population.denied.toLocaleString('en')} deny-list entries in the store, installed in ${(installMs / 1000).toFixed(1)} s; \`kazasu validator\` in its own process on a private pcscd with two vpcd readers, the rider display on a socat pty; riders: registered seniors, disabled riders, residents and マイタク riders, lost cards, unregistered transit cards, foreign cards, My Number Cards)
+
+| per tap (ms) | n | p50 | p90 | p99 | max |
+|---|---|---|---|---|---|
+${row('card-present event → committed decision', taps.totalMs)}
+${row('card I/O (connect, identify, IDm or certificate, disconnect)', taps.cardMs)}
+${row('**our own code** (hash, deny list, entitlement, fare, commit)', taps.ownMs)}
+${row('  of which hash, lookups and fare decision', taps.decideMs)}
+${row('  of which the commit (one transaction, fsync)', taps.commitMs)}
+
+Targets: tap-to-decision p99 ≤ 50 ms: **${ms(taps.totalMs.p99)} ms**; our own code p99 ≤ 2 ms: **${ms(taps.ownMs.p99)} ms**.
+Outcomes: ${JSON.stringify(taps.outcomes)}; recorded: ${JSON.stringify(taps.recorded)}; missed taps: ${taps.missed}.
+Validator process RSS: ${rssStart.toFixed(0)} MiB after start, ${rssEnd.toFixed(0)} MiB after the taps, peak ${rssPeak.toFixed(0)} MiB (target ≤ 200 MB).
+The commit is one SQLite transaction with \`synchronous = FULL\` (the ride must survive the ignition going off), so its fsync is part of our own time and depends on the vehicle's storage.
+Card-present is reported by pcscd, which polls vpcd for presence every 400 ms; a real reader's interrupt arrives sooner, and the card I/O of a FeliCa tap is one APDU.
+
+A day of service (${DAY_TAPS.toLocaleString('en')} taps at one per second of a simulated clock, the same store, in-process readers so the day runs in ${day.wallS.toFixed(0)} s; offline all day, so the outbox ends with ${day.outboxPending.toLocaleString('en')} events waiting for the depot):
+
+| hours of service | taps | own p50 | own p99 | of which commit p99 | tap p99 | RSS MiB | heap MiB |
+|---|---|---|---|---|---|---|---|
+${day.buckets.map((b) => `| ${b.hours} | ${b.own.n} | ${ms(b.own.p50)} | ${ms(b.own.p99)} | ${ms(b.commit.p99)} | ${ms(b.total.p99)} | ${b.rssMiB} | ${b.heapMiB} |`).join('\n')}
+
+First to last four hours: own p99 ${first ? ms(first.own.p99) : '?'} → ${last ? ms(last.own.p99) : '?'} ms, RSS ${first?.rssMiB ?? '?'} → ${last?.rssMiB ?? '?'} MiB, heap after GC ${first?.heapMiB ?? '?'} → ${last?.heapMiB ?? '?'} MiB.
+`;
+process.stdout.write(report);
+if (!values['no-write']) writePerfSection('docs/perf.md', 'validator', report);

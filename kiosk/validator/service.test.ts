@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fromHex } from '../../shared/bytes.ts';
 import type { EntitlementRow } from '../../shared/contracts/sync/datasets.ts';
@@ -343,5 +344,34 @@ describe('ValidatorService', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(r.store.lastTap(hash)).toBeUndefined();
     expect(r.store.lastTap(fromHex(hashOf(STRANGER_IDM)))).toBeDefined();
+  });
+
+  it('whatever a card answers, every tap ends in a decision and only identified rides are kept', async () => {
+    const r = rig();
+    const answers = fc.array(fc.uint8Array({ minLength: 0, maxLength: 40 }), {
+      minLength: 1,
+      maxLength: 6,
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), answers, async (useFelicaAtr, replies) => {
+        let n = 0;
+        const card: SimulatedCard = {
+          kind: 'unknown',
+          atr: useFelicaAtr ? felicaAtr() : fromHex('3B 80 80 01 01'),
+          reset: () => undefined,
+          process: () => replies[n++ % replies.length] ?? new Uint8Array(),
+        };
+        const before = r.store.outbox.stats().pending;
+        r.clock.advance(200_000);
+        const t = await r.tap(card);
+        expect(['accepted', 'tap-again', 'see-driver', 'already-validated']).toContain(
+          t.decision.outcome,
+        );
+        const added = r.store.outbox.stats().pending - before;
+        if (t.recorded === 'none' || t.recorded === 'failed') expect(added).toBe(0);
+        else expect(added).toBe(1);
+      }),
+      { numRuns: 150 },
+    );
   });
 });

@@ -16,7 +16,8 @@ import { ReconnectingDisplay } from '../../validator/display-link.ts';
 import { ValidatorService } from '../../validator/service.ts';
 import { installPopulation, simReport, simulateTaps } from '../../validator/simulate.ts';
 import { UsageError, type CliContext } from '../context.ts';
-import { describeTap, policyOf } from './validator.ts';
+import { policyOf } from '../../validator/policy.ts';
+import { describeTap } from './validator.ts';
 
 export const validatorSimulateHelp = `kazasu validator simulate --taps N [--readers 2] [--port ${VPCD_DEFAULT_PORT}] [--reader-prefix "Virtual PCD"]
     [--entitlements 10000] [--deny 1000] [--route R1] [--no-display] [--quiet] [--json]

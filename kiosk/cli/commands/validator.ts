@@ -1,13 +1,12 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../../../shared/clock.ts';
-import type { ValidatorConfig } from '../../../shared/config/device.ts';
 import { ConfigError, configPath, loadConfig, readFleetKey } from '../../config/load.ts';
 import { openSerialLink } from '../../devices/serial.ts';
 import { createPcscHub } from '../../devices/pcsc.ts';
 import { loadOrCreateIdentity } from '../../store/identity.ts';
 import { openDeviceStore } from '../../store/open.ts';
 import { createSyncClient } from '../../sync/setup.ts';
-import type { ValidatorPolicy } from '../../validator/decide.ts';
+import { policyOf } from '../../validator/policy.ts';
 import { ReconnectingDisplay } from '../../validator/display-link.ts';
 import { ValidatorService, type TapReport } from '../../validator/service.ts';
 import { errorJson, type CliContext } from '../context.ts';
@@ -21,18 +20,6 @@ export const validatorHelp = `kazasu validator [--config FILE] [--route ID] [--s
   --no-sync leaves it to "kazasu sync"). One line per tap on standard output (--json: JSON lines
   with outcome, fare, reason and timings; never a card identifier). --route / --stop override
   the config's route and boarding stop. Ctrl-C stops.`;
-
-/** The decision policy from the config section (seconds and hours into milliseconds). */
-export function policyOf(v: ValidatorConfig, route?: string, stop?: string): ValidatorPolicy {
-  return {
-    routeId: route ?? v.routeId,
-    stopId: stop ?? v.stopId,
-    duplicateWindowMs: v.duplicateWindowSeconds * 1000,
-    maxDataAgeMs: v.maxDataAgeHours * 3_600_000,
-    stalePolicy: v.stalePolicy,
-    overrunBound: v.overrunBound,
-  };
-}
 
 /** Last taps are kept a day: longer than any duplicate or transfer window a fare table sets. */
 const RECENT_TAP_MS = 24 * 3_600_000;

@@ -59,9 +59,9 @@ export type StringKey = keyof typeof STRINGS;
 
 interface I18n {
   readonly lang: Lang;
-  setLang(lang: Lang): void;
-  t(key: StringKey): string;
-  pick(text: { readonly ja: string; readonly en: string }): string;
+  readonly setLang: (lang: Lang) => void;
+  readonly t: (key: StringKey) => string;
+  readonly pick: (text: { readonly ja: string; readonly en: string }) => string;
 }
 
 const Ctx = createContext<I18n | undefined>(undefined);

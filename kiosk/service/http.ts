@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { serializeError } from '../../shared/errors.ts';
 import { silentLogger, type Logger } from '../../shared/log.ts';
 import type { LocalApi } from './local-api.ts';
+import { rawText } from './ws-text.ts';
 
 /** Content-Security-Policy for the renderer: its own scripts and styles, the API socket, nothing else. */
 export const CSP =
@@ -60,7 +61,7 @@ export async function startUiServer(o: {
       });
       ws.on('message', (data, isBinary) => {
         if (isBinary) return;
-        void o.api.handle(data.toString()).then((reply) => {
+        void o.api.handle(rawText(data)).then((reply) => {
           if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
         });
       });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildElectron, ELECTRON_DIR } from '../lib/electron-build.ts';
 
 /**
  * The Electron binary, when it is installed. npm does not run electron's download script here
@@ -14,15 +15,17 @@ export function electronBinary(): string | undefined {
   return existsSync(binary) ? binary : undefined;
 }
 
-/** Opens the kiosk window on `url` (kiosk/main), or says why not. */
-export function launchElectron(url: string, say: (line: string) => void): ChildProcess | undefined {
+/** Opens the kiosk window on `url` (kiosk/main, bundled first), or says why not. */
+export async function launchElectron(
+  url: string,
+  say: (line: string) => void,
+): Promise<ChildProcess | undefined> {
   const binary = electronBinary();
   if (!binary) {
     say('no Electron binary installed: open the UI in a browser (the same renderer)');
     return undefined;
   }
+  await buildElectron();
   say('opening the Electron kiosk window');
-  return spawn(binary, ['kiosk/main/electron-entry.cjs', `--kazasu-url=${url}`], {
-    stdio: 'inherit',
-  });
+  return spawn(binary, [`${ELECTRON_DIR}/main.cjs`, `--kazasu-url=${url}`], { stdio: 'inherit' });
 }

@@ -180,7 +180,7 @@ say(`UI: ${kiosk.ui.url}  (status: ${kiosk.ui.url}#/status)`);
 say(
   `role: ${role}; readers ${readerName(0)} and ${readerName(1)} hold simulated cards from the demo panel`,
 );
-const electron = values['no-electron'] ? undefined : launchElectron(kiosk.ui.url, say);
+const electron = values['no-electron'] ? undefined : await launchElectron(kiosk.ui.url, say);
 
 await new Promise<void>((r) => {
   process.once('SIGINT', () => r());

@@ -20,6 +20,7 @@ export function tapView(t: TapReport): TapView {
   const p = presentDecision(d);
   return {
     at: t.at,
+    presentAt: t.presentAt,
     reader: t.reader,
     outcome: d.outcome,
     reason: { code: d.reason.code, ja: d.reason.ja, en: d.reason.en },

@@ -40,8 +40,10 @@ export type TapRecorded = 'ride' | 'unidentified' | 'refused' | 'none' | 'failed
 /** One tap, as the service reports it to the UI, the CLI and benchmarks (no identifiers). */
 export interface TapReport {
   readonly reader: string;
-  /** Clock time of the tap. */
+  /** Clock time of the tap (after the card was read). */
   readonly at: number;
+  /** Clock time of the card-present event. */
+  readonly presentAt: number;
   readonly card: CardId['kind'];
   readonly decision: TapDecision;
   readonly recorded: TapRecorded;
@@ -154,10 +156,11 @@ export class ValidatorService {
   private onReaderEvent(event: ReaderEvent): void {
     if (event.type !== 'card-present' || !this.serves(event.reader)) return;
     const started = this.o.clock.monotonic();
+    const presentAt = this.o.clock.now();
     let queue = this.queues.get(event.reader);
     if (!queue) this.queues.set(event.reader, (queue = new SerialQueue()));
     const run = queue
-      .run(() => this.tap(event.reader, event.mute, started))
+      .run(() => this.tap(event.reader, event.mute, started, presentAt))
       .catch((error: unknown) => {
         // tap() handles every failure it knows; this is the last line, never a crash.
         this.log.error({ err: serializeError(error), reader: event.reader }, 'tap failed');
@@ -187,7 +190,12 @@ export class ValidatorService {
     }
   }
 
-  private async tap(reader: string, mute: boolean, started: number): Promise<void> {
+  private async tap(
+    reader: string,
+    mute: boolean,
+    started: number,
+    presentAt: number,
+  ): Promise<void> {
     const card: CardId = await this.readCard(reader, mute);
     const cardDone = this.o.clock.monotonic();
     const at = this.o.clock.now();
@@ -196,6 +204,7 @@ export class ValidatorService {
     const report: TapReport = {
       reader,
       at,
+      presentAt,
       card: card.kind,
       decision,
       recorded,

@@ -18,6 +18,7 @@ import { startPtyPair } from '../../kiosk/devices/pty.ts';
 import { openSerialLink } from '../../kiosk/devices/serial.ts';
 import { createLogger, type LogLevel } from '../../kiosk/log.ts';
 import { startKiosk, type RunningKiosk } from '../../kiosk/service/compose.ts';
+import { ROLE_FACTORIES } from '../../kiosk/service/roles.ts';
 import { loadOrCreateIdentity } from '../../kiosk/store/identity.ts';
 import { CORE_METHODS } from '../../shared/contracts/local-api.ts';
 import demoFares from '../../kiosk/validator/demo-fares.json' with { type: 'json' };
@@ -148,6 +149,7 @@ async function run(r: DeviceRole): Promise<RunningKiosk> {
     rendererDir,
     port: uiPort,
     logger,
+    roleFactories: ROLE_FACTORIES,
   });
   uiPort = k.ui.port;
   cards.register(k.api);

@@ -15,7 +15,9 @@ function newest(dir: string): number {
 }
 
 /** Builds the renderer with Vite when the build is missing or older than its sources. */
-export async function ensureRendererBuilt(say: (line: string) => void = () => undefined): Promise<string> {
+export async function ensureRendererBuilt(
+  say: (line: string) => void = () => undefined,
+): Promise<string> {
   const index = join(RENDERER_DIR, 'index.html');
   const built = existsSync(index) ? statSync(index).mtimeMs : 0;
   if (built > Math.max(...SOURCES.map(newest))) return RENDERER_DIR;

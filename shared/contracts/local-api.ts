@@ -97,6 +97,8 @@ export type Status = z.output<typeof StatusSchema>;
 /** What the rider screen shows for one tap (the serial display shows the same two lines). */
 export const TapViewSchema = z.strictObject({
   at: z.int(),
+  /** Service clock (epoch ms) of the card-present event. */
+  presentAt: z.int(),
   reader: z.string(),
   outcome: z.enum(['accepted', 'already-validated', 'tap-again', 'see-driver']),
   reason: bilingual.extend({ code: z.string() }),

@@ -4,7 +4,7 @@ import {
   ValidatorViewSchema,
   type TapView,
 } from '../../../shared/contracts/local-api.ts';
-import { usePushed } from '../hooks.ts';
+import { usePushed, useTick } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 
 /** Colour of the result, as the LED shows it: green accepted, amber tap again, red see driver. */
@@ -26,6 +26,9 @@ const yen = (n: number | null, lang: string): string =>
     ? ''
     : `${n.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-JP')}${lang === 'ja' ? '円' : ' yen'}`;
 
+/** How long a result stays on the rider screen (the serial display holds it as long). */
+const RESULT_MS = 4000;
+
 /**
  * The rider-facing screen of a bus validator: the last tap's result, large, for a few seconds,
  * then "tap your card". Colour is never the only signal: the outcome is also in words.
@@ -34,7 +37,8 @@ export function ValidatorView(): ReactNode {
   const { t, pick, lang } = useI18n();
   const view = usePushed('validator.view', ValidatorViewSchema);
   const tap = usePushed('validator.tap', TapViewSchema) ?? view?.last ?? undefined;
-  const fresh = tap !== undefined && Date.now() - tap.at < 4000;
+  const now = useTick(500); // the result gives way to "tap your card" after a few seconds
+  const fresh = tap !== undefined && now - tap.at < RESULT_MS;
   return (
     <section className="rider" aria-live="assertive" aria-atomic="true" data-testid="rider-screen">
       {!fresh || !tap ? (
@@ -45,7 +49,11 @@ export function ValidatorView(): ReactNode {
           </p>
         </div>
       ) : (
-        <div className={`rider-result tone-${tone(tap)}`} data-outcome={tap.outcome}>
+        <div
+          className={`rider-result tone-${tone(tap)}`}
+          data-outcome={tap.outcome}
+          data-present-at={tap.presentAt}
+        >
           <p className="rider-headline">
             {tap.category && (tap.discountYen > 0 || tap.subsidised)
               ? pick(tap.category)

@@ -7,9 +7,10 @@
 //
 // What it may do, and prints when it does: install missing Debian packages (root only), install
 // npm dependencies, start pcscd (restarting it once when vpcd was installed after it started),
-// and give the simulators' loopback address a `quickack` route (see reader/vpcd/constants.ts).
+// give the simulators' loopback address a `quickack` route (see reader/vpcd/constants.ts), and
+// start CUPS with the Kazasu-PDF cups-pdf queue the counter demo and the printing tests use.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -230,6 +231,101 @@ function ensureQuickackRoute() {
     );
 }
 
+// Printing (issue 6): the counter prints its forms through CUPS. The demo and the tests print to
+// a cups-pdf queue, Kazasu-PDF, with its own cups-pdf config (/etc/cups/cups-pdf-kazasu.conf,
+// read for the device URI cups-pdf:/kazasu) so its files land in one known folder, named after
+// the job title with "-job_N" at the end. The queue converts PDF to PostScript with pdftocairo:
+// Poppler's pdftops and Ghostscript's ps2write drop the text layer of CID fonts, and tests read
+// the printed PDF back with pdftotext. CUPS keeps job files for a day by default; a form holds
+// names and addresses, so PreserveJobFiles is turned off.
+const CUPS_QUEUE = 'Kazasu-PDF';
+const CUPS_PDF_DEVICE = 'cups-pdf:/kazasu';
+const CUPS_PDF_CONF = '/etc/cups/cups-pdf-kazasu.conf';
+const CUPS_PDF_OUT = '/var/spool/cups-pdf/kazasu';
+const CUPS_PDF_CONF_TEXT = [
+  '# Written by Kazasu scripts/bootstrap.js for the Kazasu-PDF queue (device cups-pdf:/kazasu).',
+  `Out ${CUPS_PDF_OUT}`,
+  'Label 2',
+  'TitlePref 1',
+  'Grp lpadmin',
+  '',
+].join('\n');
+
+/** CUPS commands' output in the C locale: the strings matched below are translated otherwise. */
+function cupsCapture(command, args) {
+  const env = { ...process.env, LANG: 'C', LC_ALL: 'C' };
+  const r = spawnSync(command, args, { encoding: 'utf8', env });
+  return r.status === 0 ? r.stdout : '';
+}
+
+function cupsdRunning() {
+  return cupsCapture('lpstat', ['-r']).includes('scheduler is running');
+}
+
+function ensureCups() {
+  if (!existsSync('/usr/sbin/cupsd')) return;
+  if (!isRoot) {
+    if (!cupsdRunning())
+      say('note: CUPS is not running; as root: /usr/sbin/cupsd (printing tests need it)');
+    return;
+  }
+  if (!cupsdRunning()) {
+    say('starting the CUPS scheduler (cupsd)');
+    if (systemdRunning()) run('systemctl', ['start', 'cups.service']);
+    else run('/usr/sbin/cupsd', []);
+    if (!dryRun && !waitFor(cupsdRunning, 10_000))
+      fail('cupsd was started but does not answer (see /var/log/cups/error_log)');
+  }
+  if (!/^PreserveJobFiles=No$/m.test(cupsCapture('cupsctl', []))) {
+    say(
+      'telling CUPS to delete job files when a job ends (cupsctl PreserveJobFiles=No): forms hold personal data',
+    );
+    run('cupsctl', ['PreserveJobFiles=No']);
+    if (!dryRun && !waitFor(cupsdRunning, 10_000)) fail('cupsd did not come back after cupsctl');
+  }
+  const conf = existsSync(CUPS_PDF_CONF) ? readFileSync(CUPS_PDF_CONF, 'utf8') : '';
+  if (conf !== CUPS_PDF_CONF_TEXT) {
+    say(
+      `writing ${CUPS_PDF_CONF} (cups-pdf output for ${CUPS_QUEUE}: ${CUPS_PDF_OUT}/<title>-job_<id>.pdf)`,
+    );
+    if (!dryRun) writeFileSync(CUPS_PDF_CONF, CUPS_PDF_CONF_TEXT);
+  }
+  const device = cupsCapture('lpstat', ['-v', CUPS_QUEUE]);
+  const options = cupsCapture('lpoptions', ['-p', CUPS_QUEUE]);
+  const wanted = [
+    '-v',
+    CUPS_PDF_DEVICE,
+    '-o',
+    'pdftops-renderer-default=pdftocairo',
+    '-o',
+    'printer-is-shared=false',
+  ];
+  if (!device.includes(CUPS_PDF_DEVICE) || !options.includes('pdftops-renderer=pdftocairo')) {
+    const models = cupsCapture('lpinfo', ['-m'])
+      .split('\n')
+      .map((l) => l.split(' ')[0] ?? '');
+    const driver =
+      models.find((m) => /CUPS-PDF_opt\.ppd$/.test(m)) ?? models.find((m) => /CUPS-PDF/.test(m));
+    if (!driver) fail('no CUPS-PDF driver in `lpinfo -m`: is printer-driver-cups-pdf installed?');
+    const args = ['-p', CUPS_QUEUE, '-E', ...wanted, '-m', driver];
+    say(
+      `${device.includes('device for') ? 'updating' : 'creating'} the CUPS queue ${CUPS_QUEUE}: lpadmin ${args.join(' ')}`,
+    );
+    if (!dryRun) {
+      // lpadmin always warns that PPD drivers are deprecated (they are cups-pdf's only way in):
+      // its messages are shown only when it fails.
+      const r = spawnSync('lpadmin', args, { encoding: 'utf8' });
+      if (r.status !== 0) fail(`lpadmin failed: ${(r.stderr || r.stdout).trim()}`);
+    }
+  }
+  const printer = cupsCapture('lpstat', ['-p', CUPS_QUEUE]);
+  if (/disabled/.test(printer) || /not accepting/.test(cupsCapture('lpstat', ['-a', CUPS_QUEUE]))) {
+    say(`enabling the CUPS queue ${CUPS_QUEUE} (it was stopped or refusing jobs)`);
+    run('cupsenable', [CUPS_QUEUE]);
+    run('cupsaccept', [CUPS_QUEUE]);
+  }
+}
+
 function checkPrivatePcscd() {
   // Integration tests run a private pcscd per test file in its own mount namespace.
   const r = spawnSync('unshare', ['-m', 'true']);
@@ -245,5 +341,6 @@ const vpcdJustInstalled = ensureDebianPackages();
 ensureNpmDependencies();
 ensurePcscd(vpcdJustInstalled);
 ensureQuickackRoute();
+ensureCups();
 if (mode === 'test') checkPrivatePcscd();
 say(`ready for npm ${mode}`);

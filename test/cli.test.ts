@@ -142,7 +142,7 @@ describe('kazasu CLI', () => {
     expect((await cli(['frobnicate'])).code).toBe(2);
   });
 
-  it('demo (what npm start runs) puts both cards in and identifies them', async () => {
+  it('demo (the reader stack alone) puts both cards in and identifies them', async () => {
     const r = await cli([
       'demo',
       '--until-identified',

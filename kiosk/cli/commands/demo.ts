@@ -11,7 +11,7 @@ import { createPcscHub } from '../../devices/pcsc.ts';
 import { UsageError, type CliContext } from '../context.ts';
 
 export const demoHelp = `kazasu demo [--port ${VPCD_DEFAULT_PORT}] [--reader-prefix "Virtual PCD"] [--until-identified]
-  What \`npm start\` runs for now: a simulated My Number Card in the first vpcd reader and a
+  The reader stack alone (npm start runs the whole kiosk demo): a simulated My Number Card in the first vpcd reader and a
   simulated FeliCa transit card in the second, behind the real pcscd, with every reader and
   card event printed and each card identified when it arrives. In a terminal, keys drive the
   cards: [m] My Number Card in/out, [s] swap it for the senior holder's card, [f] FeliCa card

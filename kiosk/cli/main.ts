@@ -17,13 +17,23 @@ Commands:
   kazasu sim card --kind mynumber|felica|unknown [--profile FILE] [--port N]
                                           put a simulated card into pcscd's vpcd reader until stopped
   kazasu demo                             simulated cards behind pcscd, reader events on the terminal
+  kazasu start [--config FILE] [--port 8780]
+                                          the kiosk service for the device's role, with its UI on loopback
   kazasu validator [--config FILE] [--json]
                                           run the on-bus validator: taps decided offline from local data
   kazasu validator simulate --taps N      simulated riders tap through pcscd + vpcd; latency summary
   kazasu sim display [--port PATH]        a simulated validator display on a socat pty, printing what it shows
+  kazasu library [--config FILE] [--scanner hid|stdin] [--json]
+                                          run the library self-checkout: SIP2, scanner, receipts, offline store
+  kazasu library demo                     a scripted self-checkout: SIP2 simulator, HID scanner, printer on a pty
+  kazasu library exceptions [--json]      offline checkouts the library system refused, for staff
+  kazasu sip2 sim [--port N]              a simulated library system (SIP2 ACS) on a TCP port
   kazasu sync [--once] [--json]           upload the outbox, bring datasets up to date (--once: one run)
   kazasu sync status [--json]             per dataset version and age; outbox pending and oldest
   kazasu sync identity [--json]           the device id and public key to register at the backend
+  kazasu counter demo [--face] [--household] [--json]
+                                          a whole counter case: simulated cards, camera, backend; prints the PDF
+  kazasu audit verify [--json]            check the audit log's hash chain; names the first broken entry
 
 Run "kazasu <command> --help" for details. Set KAZASU_LOG_LEVEL=debug for APDU traces (PINs masked).`;
 
@@ -95,6 +105,10 @@ const COMMANDS: Record<string, { help: () => Promise<string>; run: Handler }> = 
     help: async () => (await import('./commands/demo.ts')).demoHelp,
     run: async (argv, ctx) => (await import('./commands/demo.ts')).demoCommand(argv, ctx),
   },
+  start: {
+    help: async () => (await import('./commands/start.ts')).startHelp,
+    run: async (argv, ctx) => (await import('./commands/start.ts')).startCommand(argv, ctx),
+  },
   validator: {
     help: async () => (await import('./commands/validator.ts')).validatorHelp,
     run: async (argv, ctx) => (await import('./commands/validator.ts')).validatorCommand(argv, ctx),
@@ -109,6 +123,24 @@ const COMMANDS: Record<string, { help: () => Promise<string>; run: Handler }> = 
     run: async (argv, ctx) =>
       (await import('./commands/sim-display.ts')).simDisplayCommand(argv, ctx),
   },
+  library: {
+    help: async () => (await import('./commands/library.ts')).libraryHelp,
+    run: async (argv, ctx) => (await import('./commands/library.ts')).libraryCommand(argv, ctx),
+  },
+  'library exceptions': {
+    help: async () => (await import('./commands/library.ts')).libraryExceptionsHelp,
+    run: async (argv, ctx) =>
+      (await import('./commands/library.ts')).libraryExceptionsCommand(argv, ctx),
+  },
+  'library demo': {
+    help: async () => (await import('./commands/library-demo.ts')).libraryDemoHelp,
+    run: async (argv, ctx) =>
+      (await import('./commands/library-demo.ts')).libraryDemoCommand(argv, ctx),
+  },
+  'sip2 sim': {
+    help: async () => (await import('./commands/sip2-sim.ts')).sip2SimHelp,
+    run: async (argv, ctx) => (await import('./commands/sip2-sim.ts')).sip2SimCommand(argv, ctx),
+  },
   sync: {
     help: async () => (await import('./commands/sync.ts')).syncHelp,
     run: async (argv, ctx) => (await import('./commands/sync.ts')).syncCommand(argv, ctx),
@@ -116,6 +148,14 @@ const COMMANDS: Record<string, { help: () => Promise<string>; run: Handler }> = 
   'sync status': {
     help: async () => (await import('./commands/sync.ts')).syncStatusHelp,
     run: async (argv, ctx) => (await import('./commands/sync.ts')).syncStatusCommand(argv, ctx),
+  },
+  'counter demo': {
+    help: async () => (await import('./commands/counter.ts')).counterDemoHelp,
+    run: async (argv, ctx) => (await import('./commands/counter.ts')).counterDemoCommand(argv, ctx),
+  },
+  'audit verify': {
+    help: async () => (await import('./commands/audit.ts')).auditVerifyHelp,
+    run: async (argv, ctx) => (await import('./commands/audit.ts')).auditVerifyCommand(argv, ctx),
   },
   'sync identity': {
     help: async () => (await import('./commands/sync.ts')).syncIdentityHelp,

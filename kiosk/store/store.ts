@@ -17,6 +17,7 @@ import {
 import { describeIssues, parseWire } from '../../shared/contracts/sync/wire.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Statement, WritableDb } from './db.ts';
+import { CheckoutStore } from './checkouts.ts';
 import { DatasetStore } from './datasets.ts';
 import { guard, StoreError } from './errors.ts';
 import { Lookups } from './lookups.ts';
@@ -43,6 +44,8 @@ export class DeviceStore {
   /** Lookups on the writer connection; a tap path on another thread opens its own (open.ts). */
   readonly lookups: Lookups;
   readonly syncState: SyncState;
+  /** Library self-checkouts and their store-and-forward queue (migration 0070). */
+  readonly checkouts: CheckoutStore;
   private readonly s: Record<
     'localRide' | 'pruneRides' | 'cursor' | 'lastTap' | 'rememberTap' | 'pruneTaps',
     Statement
@@ -59,6 +62,7 @@ export class DeviceStore {
     this.datasets = new DatasetStore(db);
     this.lookups = new Lookups(db);
     this.syncState = new SyncState(db);
+    this.checkouts = new CheckoutStore(db, this.outbox, () => clock.now());
     this.s = {
       localRide: db.prepare(
         `INSERT INTO local_rides (device_seq, token_hash, period_key, created_at) VALUES (?, ?, ?, ?)`,

@@ -76,6 +76,19 @@ export class BackendApi {
     return this.send('GET', PATHS.datasetBody(m.dataset, m.version, m.kind), undefined);
   }
 
+  /**
+   * A signed JSON request to another route of the same backend (the counter's resident look-up
+   * uses it); the caller owns `body` and may zero it once this resolves.
+   */
+  async call<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    target: string,
+    body: Uint8Array | undefined,
+    schema: S,
+  ): Promise<z.output<S>> {
+    return this.json(method, target, body, schema);
+  }
+
   private async json<S extends z.ZodType>(
     method: 'GET' | 'POST',
     target: string,

@@ -23,6 +23,7 @@ import type { DatasetPublisher, PublishReport } from './datasets.ts';
 import { BackendError } from './errors.ts';
 import type { BackendKeys } from './keys.ts';
 import { importDenyList, importRegistrants, type ImportResult } from './registrants.ts';
+import { importResidents, ResidentRegister } from './residents.ts';
 import { reconcile, usageRows, type Overspend } from './rides.ts';
 
 export interface Admin {
@@ -117,6 +118,25 @@ export function importRegistrantsCsv(
   const result = importRegistrants(decodeCsv(readFileSync(file), encoding), a.keys.fleetKey);
   const rows = checked(result);
   return { ...a.publisher.publish('entitlements', rows), ignoredColumns: result.ignoredColumns };
+}
+
+/**
+ * Replaces the resident register the counters look residents up in (the municipality's whole
+ * export each time). Nothing is replaced when any line has a problem.
+ */
+export function importResidentsCsv(
+  a: Admin,
+  file: string,
+  encoding: CsvEncoding,
+): { residents: number; households: number; withMyNumber: number; ignoredColumns: string[] } {
+  const result = importResidents(decodeCsv(readFileSync(file), encoding), a.keys.fleetKey);
+  const rows = checked(result);
+  const counts = new ResidentRegister(a.db, a.keys.fleetKey).replace(rows, a.clock.now());
+  return {
+    ...counts,
+    withMyNumber: rows.filter((r) => r.myNumberHmac !== undefined).length,
+    ignoredColumns: result.ignoredColumns,
+  };
 }
 
 export function publishDenyListCsv(a: Admin, file: string, encoding: CsvEncoding): PublishReport {

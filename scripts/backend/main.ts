@@ -4,6 +4,7 @@
 //   init | key show
 //   device add --id ID --role counter|library|validator --public-key BASE64 | device list | device revoke --id ID
 //   import registrants --csv FILE [--encoding auto|utf-8|shift_jis]
+//   import residents --csv FILE [--encoding …]   (the register counters look residents up in)
 //   publish deny-list --csv FILE [--encoding …] | publish documents --dataset fares|patrons|forms|config --json FILE
 //   rides reconcile [--period 2026-11] | rides publish | events count [--device ID]
 //
@@ -19,6 +20,7 @@ import {
   addDevice,
   countEvents,
   importRegistrantsCsv,
+  importResidentsCsv,
   listDevices,
   publishDenyListCsv,
   publishDocuments,
@@ -34,6 +36,7 @@ import { openBackendDb } from './db.ts';
 import { BackendError } from './errors.ts';
 import { EventIngest } from './events.ts';
 import { FLEET_KEY_FILE, loadOrCreateKeys } from './keys.ts';
+import { ResidentRegister } from './residents.ts';
 import { startServer } from './server.ts';
 
 const OPTIONS = {
@@ -81,6 +84,7 @@ async function serve(
       auth,
       ingest: new EventIngest(a.db, a.clock),
       publisher: a.publisher,
+      residents: new ResidentRegister(a.db, a.keys.fleetKey),
       clock: a.clock,
       logger,
     },
@@ -150,6 +154,8 @@ async function main(argv: string[]): Promise<number> {
       return out(revokeDevice(a, need(values.id, 'id')));
     case 'import registrants':
       return out(importRegistrantsCsv(a, need(values.csv, 'csv'), encoding));
+    case 'import residents':
+      return out(importResidentsCsv(a, need(values.csv, 'csv'), encoding));
     case 'publish deny-list':
       return out(publishDenyListCsv(a, need(values.csv, 'csv'), encoding));
     case 'publish documents':

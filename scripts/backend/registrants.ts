@@ -16,9 +16,10 @@ import {
   TOKEN_KINDS,
   type TokenKind,
 } from '../../shared/contracts/sync/token.ts';
-import { parseIsoDate } from '../../shared/dates.ts';
 import { tokenHash } from '../../kiosk/crypto.ts';
-import { parseCsv } from './csv.ts';
+import { csvDate as date, readTable as readNamedTable, type ImportResult } from './csv-table.ts';
+
+export type { CsvProblem, ImportResult } from './csv-table.ts';
 
 /** Accepted header names per column: the English ids and the usual Japanese headings. */
 const COLUMNS = {
@@ -31,8 +32,17 @@ const COLUMNS = {
   validTo: ['valid_to', '有効終了日'],
   reason: ['reason', '理由'],
   since: ['since', '登録日'],
-} as const;
+} as const satisfies Record<string, readonly [string, ...string[]]>;
 type Column = keyof typeof COLUMNS;
+
+function readTable<R>(
+  text: string,
+  required: readonly Column[],
+  optional: readonly Column[],
+  row: (get: (c: Column) => string, problem: (c: Column, p: string) => void) => R | undefined,
+): ImportResult<R> {
+  return readNamedTable(text, COLUMNS, required, optional, row);
+}
 
 const CARD_KINDS: Readonly<Record<string, TokenKind>> = {
   ...Object.fromEntries(TOKEN_KINDS.map((k) => [k, k])),
@@ -66,78 +76,6 @@ const REASONS: Readonly<Record<string, DenyRow['reason']>> = {
   不正: 'fraud',
   その他: 'other',
 };
-
-export interface CsvProblem {
-  readonly line: number;
-  readonly column: string;
-  readonly problem: string;
-}
-
-export interface ImportResult<R> {
-  readonly rows: R[];
-  readonly problems: CsvProblem[];
-  /** Header names that were not used (and whose values were dropped). */
-  readonly ignoredColumns: string[];
-}
-
-function date(text: string): string | undefined {
-  const iso = text
-    .trim()
-    .replace(/\//g, '-')
-    .replace(/^(\d{4})-(\d)-/, '$1-0$2-')
-    .replace(/-(\d)$/, '-0$1');
-  return parseIsoDate(iso) ? iso : undefined;
-}
-
-/** Reads the header, then calls `row` for every record with a getter by column. */
-function readTable<R>(
-  text: string,
-  required: readonly Column[],
-  optional: readonly Column[],
-  row: (get: (c: Column) => string, problem: (c: Column, p: string) => void) => R | undefined,
-): ImportResult<R> {
-  const parsed = parseCsv(text.replace(/^\ufeff/, ''));
-  if (!Array.isArray(parsed)) {
-    return {
-      rows: [],
-      problems: [{ line: parsed.line, column: '', problem: parsed.error }],
-      ignoredColumns: [],
-    };
-  }
-  const [header, ...records] = parsed;
-  const names = (header?.fields ?? []).map((h) => h.trim());
-  const index = new Map<Column, number>();
-  for (const c of [...required, ...optional]) {
-    const at = names.findIndex((n) => (COLUMNS[c] as readonly string[]).includes(n));
-    if (at >= 0) index.set(c, at);
-  }
-  const missing = required.filter((c) => !index.has(c));
-  if (missing.length > 0) {
-    return {
-      rows: [],
-      problems: missing.map((c) => ({ line: 1, column: COLUMNS[c][0], problem: 'missing column' })),
-      ignoredColumns: [],
-    };
-  }
-  const used = new Set(index.values());
-  const ignoredColumns = names.filter((_, i) => !used.has(i));
-  const rows: R[] = [];
-  const problems: CsvProblem[] = [];
-  for (const rec of records) {
-    const get = (c: Column): string => {
-      const i = index.get(c);
-      return i === undefined ? '' : (rec.fields[i] ?? '').trim();
-    };
-    let bad = false;
-    const problem = (c: Column, p: string): void => {
-      bad = true;
-      problems.push({ line: rec.line, column: COLUMNS[c][0], problem: p });
-    };
-    const r = row(get, problem);
-    if (r !== undefined && !bad) rows.push(r);
-  }
-  return { rows, problems, ignoredColumns };
-}
 
 function hashCard(
   fleetKey: Uint8Array,

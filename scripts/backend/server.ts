@@ -15,7 +15,13 @@ import {
   type DatasetName,
 } from '../../shared/contracts/sync/datasets.ts';
 import { UploadRequestSchema } from '../../shared/contracts/sync/events.ts';
+import {
+  COUNTER_PATHS,
+  LookupRequestSchema,
+  MyNumberRequestSchema,
+} from '../../shared/contracts/residents.ts';
 import { describeIssues, parseJsonText, parseWire } from '../../shared/contracts/sync/wire.ts';
+import type { z } from 'zod';
 import type { Clock } from '../../shared/clock.ts';
 import { isKazasuError } from '../../shared/errors.ts';
 import type { Logger } from '../../shared/log.ts';
@@ -23,11 +29,13 @@ import type { AuthenticatedDevice, Authenticator } from './auth.ts';
 import type { DatasetPublisher } from './datasets.ts';
 import { BackendError, HTTP_STATUS, type BackendErrorCode } from './errors.ts';
 import type { EventIngest } from './events.ts';
+import type { ResidentRegister } from './residents.ts';
 
 export interface BackendServices {
   readonly auth: Authenticator;
   readonly ingest: EventIngest;
   readonly publisher: DatasetPublisher;
+  readonly residents: ResidentRegister;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -70,6 +78,29 @@ function dataset(req: Request, device: AuthenticatedDevice | undefined): Dataset
   return name;
 }
 
+/** A JSON body parsed by its schema; anything else is `backend/bad-request`. */
+function jsonBody<S extends z.ZodType>(req: Request, schema: S): z.output<S> {
+  const json = parseJsonText(req.body.toString('utf8'));
+  const parsed = json.ok ? parseWire(schema, json.value) : json;
+  if (!parsed.ok) throw new BackendError('backend/bad-request', describeIssues(parsed.issues));
+  return parsed.value;
+}
+
+/** The body of a counter request: only counter devices may ask about residents. */
+function counterBody<S extends z.ZodType>(
+  req: Request,
+  device: AuthenticatedDevice | undefined,
+  schema: S,
+): z.output<S> {
+  if (device?.role !== 'counter') {
+    throw new BackendError(
+      'backend/forbidden',
+      `a ${device?.role ?? 'unknown'} device may not look residents up`,
+    );
+  }
+  return jsonBody(req, schema);
+}
+
 function wholeNumber(text: string | null | undefined, what: string): number {
   const n = Number(text ?? '');
   if (!/^\d{1,15}$/.test(text ?? '') || !Number.isSafeInteger(n)) {
@@ -99,10 +130,8 @@ export const ROUTES: readonly Route[] = [
     path: PATHS.events,
     signed: true,
     handle: (req, s, device) => {
-      const json = parseJsonText(req.body.toString('utf8'));
-      const parsed = json.ok ? parseWire(UploadRequestSchema, json.value) : json;
-      if (!parsed.ok) throw new BackendError('backend/bad-request', describeIssues(parsed.issues));
-      const results = s.ingest.ingest(device as AuthenticatedDevice, parsed.value);
+      const upload = jsonBody(req, UploadRequestSchema);
+      const results = s.ingest.ingest(device as AuthenticatedDevice, upload);
       return { status: 200, json: { results, serverTime: s.clock.now() } };
     },
   },
@@ -136,6 +165,26 @@ export const ROUTES: readonly Route[] = [
           'no such dataset body (pruned? ask for updates again)',
         );
       return { status: 200, file: body.path, bytes: body.bytes };
+    },
+  },
+  {
+    method: 'POST',
+    path: COUNTER_PATHS.lookup,
+    signed: true,
+    handle: (req, s, device) => {
+      const found = s.residents.lookup(counterBody(req, device, LookupRequestSchema));
+      return { status: 200, json: { ...found, serverTime: s.clock.now() } };
+    },
+  },
+  {
+    method: 'POST',
+    path: COUNTER_PATHS.myNumber,
+    signed: true,
+    handle: (req, s, device) => {
+      const outcome = s.residents.checkMyNumber(counterBody(req, device, MyNumberRequestSchema));
+      if (outcome === 'unknown-resident')
+        throw new BackendError('backend/not-found', 'no resident with that id');
+      return { status: 200, json: { outcome, serverTime: s.clock.now() } };
     },
   },
 ];

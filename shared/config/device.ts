@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { DEVICE_ROLES, DeviceIdSchema } from '../contracts/sync/events.ts';
+import { CounterConfigSchema } from './counter.ts';
+import { LibraryConfigSchema } from './library.ts';
 
 const ED25519_RAW_BYTES = 32;
 
@@ -80,6 +82,10 @@ export const DeviceConfigSchema = z
       .prefault({}),
     /** The on-bus validator role (kazasu validator); required by that command. */
     validator: ValidatorConfigSchema.optional(),
+    /** The write-less counter role (kazasu counter, shared/config/counter.ts). */
+    counter: CounterConfigSchema.optional(),
+    /** The library self-checkout role (kazasu library, shared/config/library.ts). */
+    library: LibraryConfigSchema.optional(),
   })
   .refine((c) => c.role === 'counter' || c.fleetKeyFile !== undefined, {
     message: 'validators and library machines need fleetKeyFile',

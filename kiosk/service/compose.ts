@@ -3,17 +3,15 @@
  * role's flow and devices, the local API and the UI server. `kazasu start` runs it on a real
  * device; the demo (scripts/demo) runs the very same thing with simulated devices behind it.
  */
-import { serializeError } from '../../shared/errors.ts';
 import { systemClock, type Clock } from '../../shared/clock.ts';
 import type { DeviceRole } from '../../shared/contracts/sync/events.ts';
 import type { Logger } from '../../shared/log.ts';
 import { ConfigError, readFleetKey, type LoadedConfig } from '../config/load.ts';
 import { createPcscHub } from '../devices/pcsc.ts';
 import { openSerialLink } from '../devices/serial.ts';
-import { loadOrCreateIdentity } from '../store/identity.ts';
 import { openDeviceStore } from '../store/open.ts';
 import type { DeviceStore } from '../store/store.ts';
-import { createSyncClient } from '../sync/setup.ts';
+import { startBackgroundSync } from '../sync/setup.ts';
 import { ReconnectingDisplay } from '../validator/display-link.ts';
 import { policyOf } from '../validator/policy.ts';
 import { startUiServer, type UiServer } from './http.ts';
@@ -102,21 +100,8 @@ export async function startKiosk(o: StartKioskOptions): Promise<RunningKiosk> {
     controller = o.roleFactories?.[config.role]?.(ctx);
   }
 
-  const stopSync = new AbortController();
-  let syncing: Promise<void> = Promise.resolve();
-  let closeSync = (): void => undefined;
-  let backendState: DeviceReport['state'] = 'absent';
-  if (o.sync !== false) {
-    const identity = loadOrCreateIdentity(config.dataDir, config.deviceId);
-    const { client, close } = createSyncClient({ config, store, identity, clock, logger });
-    closeSync = close;
-    backendState = 'unreachable';
-    syncing = client
-      .run(config.sync.intervalSeconds * 1000, stopSync.signal)
-      .catch((error: unknown) => {
-        logger.warn({ err: serializeError(error) }, 'sync loop ended');
-      });
-  }
+  const sync = o.sync === false ? undefined : startBackgroundSync({ config, store, clock, logger });
+  let backendState: DeviceReport['state'] = sync ? 'unreachable' : 'absent';
   const service = new KioskService({
     deviceId: config.deviceId,
     demo: o.demo,
@@ -153,9 +138,7 @@ export async function startKiosk(o: StartKioskOptions): Promise<RunningKiosk> {
     async stop() {
       await ui.close();
       await service.stop();
-      stopSync.abort();
-      await syncing;
-      closeSync();
+      await sync?.stop();
       await display?.close();
       await hub.close();
       store.close();

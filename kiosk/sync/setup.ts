@@ -7,7 +7,8 @@ import { setImmediate as yieldImmediate, setTimeout as sleep } from 'node:timers
 import type { LoadedConfig } from '../config/load.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Logger } from '../../shared/log.ts';
-import type { DeviceIdentity } from '../store/identity.ts';
+import { loadOrCreateIdentity, type DeviceIdentity } from '../store/identity.ts';
+import { serializeError } from '../../shared/errors.ts';
 import type { DeviceStore } from '../store/store.ts';
 import { BackendApi } from './api.ts';
 import { SyncClient } from './client.ts';
@@ -52,4 +53,35 @@ export function createSyncClient(o: {
     retentionMs: o.config.sync.retentionDays * DAY_MS,
   });
   return { client, close: () => transport.close() };
+}
+
+/** A sync loop running beside a role (every `sync.intervalSeconds`), until `stop`. */
+export interface BackgroundSync {
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `client.run` for a device's own identity and leaves it running: the role keeps
+ * working whatever the network does, and the loop records its failures as sync state for
+ * `kazasu sync status` and the status page.
+ */
+export function startBackgroundSync(o: {
+  config: LoadedConfig;
+  store: DeviceStore;
+  clock: Clock;
+  logger: Logger;
+}): BackgroundSync {
+  const identity = loadOrCreateIdentity(o.config.dataDir, o.config.deviceId);
+  const { client, close } = createSyncClient({ ...o, identity });
+  const abort = new AbortController();
+  const running = client
+    .run(o.config.sync.intervalSeconds * 1000, abort.signal)
+    .catch((error: unknown) => o.logger.warn({ err: serializeError(error) }, 'sync loop ended'));
+  return {
+    async stop() {
+      abort.abort();
+      await running;
+      close();
+    },
+  };
 }

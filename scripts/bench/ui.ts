@@ -12,21 +12,13 @@
 //    clocks are this machine's.
 // Results go to docs/perf.md between the `bench:ui` markers.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateEd25519, publicKeyToBase64 } from '../../kiosk/crypto.ts';
-import { rawText } from '../../kiosk/service/ws-text.ts';
-import { openDeviceStore } from '../../kiosk/store/open.ts';
-import demoFares from '../../kiosk/validator/demo-fares.json' with { type: 'json' };
-import { installPopulation } from '../../kiosk/validator/simulate.ts';
-import { systemClock } from '../../shared/clock.ts';
 import WebSocket from 'ws';
+import { rawText } from '../../kiosk/service/ws-text.ts';
 import { launchChromium, kioskPage } from '../lib/browser.ts';
 import { startDemo } from '../lib/demo-process.ts';
 import { startPrivatePcscd } from '../lib/pcscd.ts';
+import { prepareValidatorDevice } from '../lib/validator-device.ts';
 import { machineLine, ms, summarize, writePerfSection } from './stats.ts';
 
 const { values } = parseArgs({
@@ -41,42 +33,6 @@ const STARTS = Number(values.starts);
 const say = (line: string): void => void process.stderr.write(`[bench:ui] ${line}\n`);
 
 const pcscd = await startPrivatePcscd({ name: 'Kazasu UI Bench' });
-
-/** A validator device directory with a config and a populated store. */
-function prepareDevice(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'kazasu-bench-ui-'));
-  const fleetKey = randomBytes(32);
-  writeFileSync(join(dir, 'fleet.key'), fleetKey.toString('hex'));
-  const store = openDeviceStore({
-    dataDir: join(dir, 'data'),
-    deviceId: 'bus-ui',
-    clock: systemClock,
-  });
-  installPopulation(
-    store,
-    fleetKey,
-    { entitlements: 100_000, denied: 1000 },
-    demoFares,
-    Date.now(),
-  );
-  store.close();
-  const config = join(dir, 'device.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      deviceId: 'bus-ui',
-      role: 'validator',
-      dataDir: 'data',
-      backend: {
-        url: 'http://127.0.0.1:9',
-        publicKeys: [publicKeyToBase64(generateEd25519().publicKey)],
-      },
-      fleetKeyFile: 'fleet.key',
-      validator: { routeId: 'R1', readers: pcscd.readerNames },
-    }),
-  );
-  return config;
-}
 
 async function timeStart(config: string): Promise<number> {
   const t0 = performance.now();
@@ -106,7 +62,11 @@ async function timeStart(config: string): Promise<number> {
   return elapsed;
 }
 
-const deviceConfig = prepareDevice();
+const deviceConfig = prepareValidatorDevice({
+  name: 'bench-ui',
+  population: { entitlements: 100_000, denied: 1000 },
+  readers: pcscd.readerNames,
+}).config;
 const startMs: number[] = [];
 for (let i = 0; i < STARTS; i += 1) startMs.push(await timeStart(deviceConfig));
 say(`kazasu start to UI ready: ${startMs.map((m) => m.toFixed(0)).join(', ')} ms`);

@@ -14,25 +14,15 @@
 //    four hours of service, to show neither grows.
 // Results go to docs/perf.md between the `bench:validator` markers.
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ValidatorDisplaySimulator } from '../../hardware/validator-display/simulator.ts';
-import { generateEd25519, publicKeyToBase64 } from '../../kiosk/crypto.ts';
 import { startPtyPair } from '../../kiosk/devices/pty.ts';
 import { openSerialLink } from '../../kiosk/devices/serial.ts';
-import { openDeviceStore } from '../../kiosk/store/open.ts';
-import demoFares from '../../kiosk/validator/demo-fares.json' with { type: 'json' };
-import {
-  installPopulation,
-  simulateTaps,
-  type SimTapReport,
-} from '../../kiosk/validator/simulate.ts';
-import { systemClock } from '../../shared/clock.ts';
+import { simulateTaps, type SimTapReport } from '../../kiosk/validator/simulate.ts';
 import { startPrivatePcscd } from '../lib/pcscd.ts';
+import { prepareValidatorDevice } from '../lib/validator-device.ts';
 import { machineLine, ms, writePerfSection, type Summary } from './stats.ts';
 
 const { values } = parseArgs({
@@ -49,48 +39,22 @@ const DAY_TAPS = Number(values['day-taps']);
 const population = { entitlements: Number(values.entitlements), denied: Number(values.deny) };
 const say = (line: string): void => void process.stderr.write(`[bench:validator] ${line}\n`);
 
-const dir = mkdtempSync(join(tmpdir(), 'kazasu-bench-validator-'));
-const dataDir = join(dir, 'data');
-const fleetKey = randomBytes(32);
-writeFileSync(join(dir, 'fleet.key'), fleetKey.toString('hex'), { mode: 0o600 });
-
 say(
   `installing ${population.entitlements} entitlements and ${population.denied} deny-list entries`,
 );
-const installStarted = performance.now();
-{
-  const store = openDeviceStore({ dataDir, deviceId: 'bus-bench', clock: systemClock });
-  installPopulation(store, fleetKey, population, demoFares, Date.now());
-  store.close();
-}
-const installMs = performance.now() - installStarted;
-say(`installed in ${(installMs / 1000).toFixed(1)} s`);
-
-// --- 1. taps through pcscd + vpcd, the validator in its own process ---
 const pcscd = await startPrivatePcscd({ name: 'Kazasu Bench' });
 const pty = await startPtyPair('kazasu-bench-display');
 const display = new ValidatorDisplaySimulator(await openSerialLink(pty.simulatorPath));
-const config = join(dir, 'device.json');
-writeFileSync(
-  config,
-  JSON.stringify({
-    deviceId: 'bus-bench',
-    role: 'validator',
-    dataDir: 'data',
-    backend: {
-      url: 'http://127.0.0.1:9',
-      publicKeys: [publicKeyToBase64(generateEd25519().publicKey)],
-    },
-    fleetKeyFile: 'fleet.key',
-    validator: {
-      routeId: 'R1',
-      stopId: 'S101',
-      readers: pcscd.readerNames,
-      display: { path: pty.devicePath },
-      resultHoldMs: 500,
-    },
-  }),
-);
+const device = prepareValidatorDevice({
+  name: 'bench-validator',
+  population,
+  readers: pcscd.readerNames,
+  validator: { display: { path: pty.devicePath }, resultHoldMs: 500 },
+});
+const { dir, dataDir, config, installMs } = device;
+say(`installed in ${(installMs / 1000).toFixed(1)} s`);
+
+// --- 1. taps through pcscd + vpcd, the validator in its own process ---
 const child = spawn(
   process.execPath,
   ['scripts/kazasu.js', 'validator', '--no-sync', '--json', '--config', config],
@@ -156,7 +120,7 @@ const day = await new Promise<DayResult>((resolve, reject) => {
       'tsx',
       'scripts/bench/validator-day.ts',
       dataDir,
-      join(dir, 'fleet.key'),
+      device.fleetKeyFile,
       String(DAY_TAPS),
       String(population.entitlements),
       String(population.denied),

@@ -3,9 +3,8 @@ import { systemClock } from '../../../shared/clock.ts';
 import { ConfigError, configPath, loadConfig, readFleetKey } from '../../config/load.ts';
 import { openSerialLink } from '../../devices/serial.ts';
 import { createPcscHub } from '../../devices/pcsc.ts';
-import { loadOrCreateIdentity } from '../../store/identity.ts';
 import { openDeviceStore } from '../../store/open.ts';
-import { createSyncClient } from '../../sync/setup.ts';
+import { startBackgroundSync } from '../../sync/setup.ts';
 import { policyOf } from '../../validator/policy.ts';
 import { ReconnectingDisplay } from '../../validator/display-link.ts';
 import { ValidatorService, type TapReport } from '../../validator/service.ts';
@@ -132,29 +131,13 @@ export async function validatorCommand(argv: string[], ctx: CliContext): Promise
       `${display ? `display ${display.state}` : 'no display'}; waiting for cards`,
   );
 
-  const stopSync = new AbortController();
-  let syncing: Promise<void> = Promise.resolve();
-  let closeSync = (): void => undefined;
-  if (!values['no-sync']) {
-    const identity = loadOrCreateIdentity(config.dataDir, config.deviceId);
-    const { client, close } = createSyncClient({
-      config,
-      store,
-      identity,
-      clock: systemClock,
-      logger: ctx.logger,
-    });
-    closeSync = close;
-    syncing = client.run(config.sync.intervalSeconds * 1000, stopSync.signal).catch(() => {
-      // run() reports its own failures as sync state; a stop is not an error
-    });
-  }
+  const sync = values['no-sync']
+    ? undefined
+    : startBackgroundSync({ config, store, clock: systemClock, logger: ctx.logger });
 
   await ctx.interrupted;
-  stopSync.abort();
   await service.stop();
-  await syncing;
-  closeSync();
+  await sync?.stop();
   await display?.close();
   await hub.close();
   store.close();

@@ -52,6 +52,8 @@ describe('counter: the PIN path to a printed, signed form', () => {
     expect(s.state.attempt?.pin).toEqual({ state: 'ready', triesLeft: 3 });
     s.chooseMethod('pin');
     s.enterPin(ascii(card.pin));
+    await phase('consent');
+    s.answerConsent('agreed');
     await phase('person-ready');
     expect(s.state.persons).toMatchObject([{ id: 'p1', method: 'pin', lookup: 'found' }]);
     s.chooseProcedures(
@@ -131,6 +133,8 @@ describe('counter: PIN tries, face authentication and the staff check', () => {
     s.chooseMethod('face');
     await phase('staff-check');
     s.recordStaffCheck('pin-blocked');
+    await phase('consent');
+    s.answerConsent('agreed');
     await phase('person-ready');
     expect(s.state.persons).toMatchObject([{ method: 'staff-check', staffReason: 'pin-blocked' }]);
     expect(rig.camera.reference).toBeUndefined();
@@ -145,6 +149,8 @@ describe('counter: PIN tries, face authentication and the staff check', () => {
     const loads = rig.camera.loads;
     s.chooseMethod('face');
     s.enterCodeB(ascii(card.codeB));
+    await phase('consent');
+    s.answerConsent('agreed');
     await phase('person-ready');
     expect(rig.camera.loads).toBe(loads + 1);
     expect(rig.camera.reference).toBeUndefined();
@@ -165,6 +171,8 @@ describe('counter: PIN tries, face authentication and the staff check', () => {
     expect(rig.counter.camera?.state).toBe('unreachable');
     rig.camera.side.silent = false;
     s.enterPin(ascii(card.pin));
+    await phase('consent');
+    s.answerConsent('agreed');
     await phase('person-ready');
   });
 });

@@ -47,6 +47,8 @@ async function readByPin(
   await phase('choosing-method');
   s.chooseMethod('pin');
   s.enterPin(ascii(card.pin));
+  await phase('consent');
+  s.answerConsent('agreed');
   await until(
     (st) => st.phase === 'person-ready' && st.persons.length === persons,
     `person ${persons}`,

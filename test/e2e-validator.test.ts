@@ -59,7 +59,10 @@ describe('validator rider screen', () => {
   it('switches to English', async () => {
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('button', { name: /Transit IC \(unregistered\)/ }).click();
-    await page.getByText('No discount registered for this card').first().waitFor({ timeout: 10_000 });
+    await page
+      .getByText('No discount registered for this card')
+      .first()
+      .waitFor({ timeout: 10_000 });
     expect(await page.getByTestId('fare').innerText()).toContain('200 yen');
     await screenshot(page, 'validator-standard-en');
     await page.getByRole('button', { name: 'Remove card' }).click();

@@ -24,12 +24,15 @@ import type {
 
 type EventOf<T extends CounterEvent['type']> = Extract<CounterEvent, { type: T }>;
 
-export function faceExhausted(a: Attempt, policy: CounterPolicy): boolean {
+export function faceExhausted(a: Attempt, policy: Pick<CounterPolicy, 'faceAttempts'>): boolean {
   return a.faceUnavailable || a.faceTries >= policy.faceAttempts;
 }
 
 /** The staff check comes last: face authentication used up, and the PIN blocked or declined. */
-export function staffCheckAllowed(a: Attempt, policy: CounterPolicy): boolean {
+export function staffCheckAllowed(
+  a: Attempt,
+  policy: Pick<CounterPolicy, 'faceAttempts'>,
+): boolean {
   return faceExhausted(a, policy) && (a.pin.state === 'blocked' || a.pinOffered);
 }
 
@@ -270,7 +273,10 @@ export function staffCheckRecorded(state: CounterState, reason: StaffCheckReason
   };
 }
 
-/** The verified read arrived: a new person in the case, unless the same person is there already. */
+/**
+ * The verified read arrived: a new person in the case, unless the same person is there already;
+ * next, the holder's consent to the look-up.
+ */
 export function cardRead(state: CounterState, event: EventOf<'CardRead'>): Step {
   const a = state.attempt;
   if (!a || a.person !== event.person || state.phase !== 'reading') {
@@ -293,8 +299,9 @@ export function cardRead(state: CounterState, event: EventOf<'CardRead'>): Step 
     };
   }
   const method = a.method ?? 'pin';
+  // The four items stay on the kiosk until the holder agrees to the look-up (consent.ts).
   return {
-    state: go(state, 'looking-up', {
+    state: go(state, 'consent', {
       // A PIN the card accepted has its counter back at the maximum.
       attempt: {
         ...a,
@@ -309,15 +316,12 @@ export function cardRead(state: CounterState, event: EventOf<'CardRead'>): Step 
           personKey: event.personKey,
           method,
           ...(a.staffReason ? { staffReason: a.staffReason } : {}),
-          lookup: 'running',
+          lookup: 'awaiting-consent',
           myNumber: 'not-needed',
         },
       ],
     }),
-    effects: [
-      audit({ step: 'card-read', result: 'ok', method, person: a.person }),
-      { kind: 'lookup', person: a.person },
-    ],
+    effects: [audit({ step: 'card-read', result: 'ok', method, person: a.person })],
   };
 }
 

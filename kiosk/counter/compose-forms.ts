@@ -18,7 +18,15 @@ import {
   type FontSet,
   type FormCatalog,
 } from '../forms/index.ts';
-import type { CounterForms, PreparedForms, PrintOutcome, ProcedureInfo } from './forms-port.ts';
+import type { FormTemplate } from '../../shared/contracts/forms.ts';
+import type {
+  CounterForms,
+  PreparedForms,
+  PrintOutcome,
+  PrintProgress,
+  ProcedureInfo,
+  StaffInputInfo,
+} from './forms-port.ts';
 
 export type PrintTarget =
   /** A CUPS queue, the job followed to its end; `findOutput` locates a cups-pdf queue's file. */
@@ -43,14 +51,37 @@ function pageCount(prepared: Pick<PreparedForms, 'forms'>): number {
   return prepared.forms.reduce((n, f) => n + f.sheets.length, 0);
 }
 
+/** The staff inputs a template asks for, once per key (the first field's label names it). */
+export function staffInputsOf(t: FormTemplate): StaffInputInfo[] {
+  const out = new Map<string, StaffInputInfo>();
+  const add = (fields: FormTemplate['fields'], perPerson: boolean): void => {
+    for (const f of fields) {
+      if (f.source !== 'staff.input' || f.key === undefined || out.has(f.key)) continue;
+      const date = f.format === 'era-date' || f.format === 'gregorian-date';
+      out.set(f.key, { key: f.key, label: f.label, date, perPerson });
+    }
+  };
+  add(t.fields, false);
+  for (const g of t.groups) add(g.fields, true);
+  return [...out.values()];
+}
+
 async function toPrinter(
   target: Extract<PrintTarget, { kind: 'printer' }>,
   pdf: Uint8Array,
   title: string,
-  onState?: (state: string) => void,
+  onState?: (state: PrintProgress) => void,
 ): Promise<PrintOutcome> {
   const job = target.printer.print(pdf, title);
-  const off = onState ? job.onState((s) => onState(s.kind)) : undefined;
+  const off = onState
+    ? job.onState((s) =>
+        onState({
+          kind: s.kind,
+          ...('problem' in s && s.problem ? { problem: s.problem } : {}),
+          ...('jobId' in s && s.jobId !== undefined ? { jobId: String(s.jobId) } : {}),
+        }),
+      )
+    : undefined;
   try {
     const final = await job.done;
     if (final.kind === 'completed') {
@@ -74,6 +105,7 @@ export function createFormsPort(w: FormsWiring): CounterForms {
     id: t.formId,
     title: t.title,
     myNumberUse: t.myNumberProcedure,
+    inputs: staffInputsOf(t),
   }));
   let printed = 0;
   return {

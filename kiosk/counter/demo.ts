@@ -189,6 +189,9 @@ export async function runCounterDemo(o: DemoOptions): Promise<DemoResult> {
         service.chooseMethod('pin');
         service.enterPin(ascii(card.pin));
       }
+      await waitForState(service, (s) => s.phase === 'consent', 'the verified read', wait);
+      o.say(`  p${i + 1} agrees to the resident look-up`);
+      service.answerConsent('agreed');
       await waitForState(
         service,
         (s) => s.phase === 'person-ready' && s.persons.length === i + 1,

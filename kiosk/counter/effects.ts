@@ -20,6 +20,7 @@ import {
   type CounterForms,
   type PreparedForms,
   type PrintOutcome,
+  type PrintProgress,
 } from './forms-port.ts';
 import type { ResidentService } from './residents-client.ts';
 import type { CounterEffect, CounterEvent, CounterState, FaceFailure } from './types.ts';
@@ -45,6 +46,8 @@ export interface EffectDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly state: () => CounterState;
+  /** Something a screen shows changed outside a transition (a print job moved on). */
+  readonly changed?: () => void;
 }
 
 type Outcome = Promise<CounterEvent | undefined> | undefined;
@@ -78,6 +81,8 @@ function cameraFailure(error: unknown, camera: FaceCameraPort): FaceFailure {
 export class EffectRunner {
   prepared: PreparedForms | undefined;
   printed: PrintOutcome | undefined;
+  /** The print job being followed (queued, printing, waiting on paper …), until it ends. */
+  printing: PrintProgress | undefined;
   /** The reader whose card's photo is loaded in the camera. */
   private cameraReader: string | undefined;
 
@@ -98,6 +103,7 @@ export class EffectRunner {
         this.d.vault.wipeAll();
         this.prepared = undefined;
         this.printed = undefined;
+        this.printing = undefined;
         return undefined;
       case 'end-card-session':
         this.endSession(effect.reader);
@@ -351,12 +357,21 @@ export class EffectRunner {
         prepared,
         blockingFlags(prepared).map((f) => f.id),
       );
+      this.printed = undefined;
+      this.printing = { kind: 'submitting' };
+      this.d.changed?.();
       const outcome = await this.d.forms.print(pdf, {
         title: `kazasu-case-${(caseId ?? 'none').slice(0, 13)}`,
+        onState: (progress) => {
+          this.printing = progress;
+          this.d.changed?.();
+        },
       });
+      this.printing = undefined;
       this.printed = outcome;
       return outcome.ok ? { type: 'PrintDone' } : { type: 'PrintFailed', code: outcome.code };
     } catch (error) {
+      this.printing = undefined;
       return { type: 'PrintFailed', code: codeOf(error).code };
     } finally {
       pdf?.fill(0); // the PDF holds names and addresses; the printer has its own copy

@@ -6,12 +6,32 @@
  */
 import type { CaseData, FilledForm, PreflightFlag } from '../../shared/contracts/forms.ts';
 
+/** Something staff type for a form (`staff.input` fields with this key): 転入日, 使用目的 … */
+export interface StaffInputInfo {
+  readonly key: string;
+  readonly label: string;
+  /** A date (the form prints it as 令和…). */
+  readonly date: boolean;
+  /** Typed once per person of the form (a field in its household rows), not once per case. */
+  readonly perPerson: boolean;
+}
+
 export interface ProcedureInfo {
   /** The form id: one procedure, one form. */
   readonly id: string;
   readonly title: string;
   /** 個人番号利用事務: the flow reads the My Number for it (never printed). */
   readonly myNumberUse: boolean;
+  /** What staff type for this form; absent: nothing known. */
+  readonly inputs?: readonly StaffInputInfo[];
+}
+
+/** How a print job stands while it is followed (hardware/printing JobState, as the screen shows it). */
+export interface PrintProgress {
+  readonly kind: 'submitting' | 'queued' | 'printing' | 'waiting' | 'completed' | 'failed';
+  /** Why it waits or failed (paper-out, offline, printer-stopped …). */
+  readonly problem?: string;
+  readonly jobId?: string;
 }
 
 export interface PreparedForms {
@@ -41,7 +61,7 @@ export interface CounterForms {
    */
   print(
     pdf: Uint8Array,
-    job: { readonly title: string; readonly onState?: (state: string) => void },
+    job: { readonly title: string; readonly onState?: (state: PrintProgress) => void },
   ): Promise<PrintOutcome>;
 }
 

@@ -132,6 +132,12 @@ describe('counter flow: properties', () => {
           ({ type: 'LookupDone', person, outcome: 'found', residentKey: `r${person}` }) as const,
       ),
     fc.constantFrom('p1', 'p2').map((person) => ({ type: 'Offline', person }) as const),
+    fc
+      .record({
+        person: fc.constantFrom('p1', 'p2'),
+        answer: fc.constantFrom('agreed' as const, 'declined' as const),
+      })
+      .map((r) => ({ type: 'ConsentAnswered', ...r, at: 1 }) as const),
     fc.constant<CounterEvent>({
       type: 'ProceduresChosen',
       procedures: [{ id: 'nhi-enrol', persons: ['p1'] }],
@@ -175,6 +181,12 @@ describe('counter flow: properties', () => {
             if (x.kind === 'audit') expect(JSON.stringify(x.entry)).toMatch(/^[\x20-\x7e]*$/);
           }
           expect(s.state.persons.length).toBeLessThanOrEqual(policy.maxPersons);
+          // Nothing goes to the resident register without the holder's consent.
+          for (const x of s.effects) {
+            if (x.kind !== 'lookup') continue;
+            const person = s.state.persons.find((p) => p.id === x.person);
+            expect(person?.consent?.answer).toBe('agreed');
+          }
           if (s.state.phase === 'idle') expect(s.state).toEqual(INITIAL_STATE);
           state = s.state;
         }

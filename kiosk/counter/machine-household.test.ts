@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { audits, byPin, kinds, open, place, removed, run, secret } from './machine-testing.ts';
+import {
+  agree,
+  audits,
+  byPin,
+  kinds,
+  open,
+  place,
+  removed,
+  run,
+  secret,
+} from './machine-testing.ts';
 
 describe('counter flow: look-up', () => {
   it('offline: card-only prefill goes on, the look-up is pending in the case', () => {
@@ -9,6 +19,7 @@ describe('counter flow: look-up', () => {
       { type: 'MethodChosen', method: 'pin' },
       { type: 'PinEntered', pin: secret() },
       { type: 'CardRead', person: 'p1', personKey: 'person-a' },
+      agree('p1'),
       { type: 'Offline', person: 'p1' },
       { type: 'ProceduresChosen', procedures: [{ id: 'resident-copy', persons: ['p1'] }] },
     ]);
@@ -24,6 +35,7 @@ describe('counter flow: look-up', () => {
       { type: 'MethodChosen', method: 'pin' },
       { type: 'PinEntered', pin: secret() },
       { type: 'CardRead', person: 'p1', personKey: 'k' },
+      agree('p1'),
     ]).state;
     expect(
       run([{ type: 'LookupDone', person: 'p1', outcome: 'ambiguous' }], base).state.notice?.code,
@@ -103,6 +115,7 @@ describe('counter flow: household visits', () => {
       { type: 'MethodChosen', method: 'pin' },
       { type: 'PinEntered', pin: secret() },
       { type: 'CardRead', person: 'p2', personKey: 'person-a-other-spelling' },
+      agree('p2'),
       { type: 'LookupDone', person: 'p2', outcome: 'found', residentKey: 'r-person-a' },
     ]);
     expect(s.state.persons.map((p) => p.id)).toEqual(['p1']);

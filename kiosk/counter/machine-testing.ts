@@ -59,7 +59,16 @@ export const place = (cardKey = 'card-a', reader = 'R0', tries = 3): CounterEven
 });
 export const removed = (reader = 'R0'): CounterEvent => ({ type: 'CardRemoved', reader });
 
-/** A person read with the PIN and found in the register. */
+/** When the fixtures' holders answer the consent screen. */
+export const CONSENT_AT = 1_790_000_000_000;
+export const agree = (person = 'p1'): CounterEvent => ({
+  type: 'ConsentAnswered',
+  person,
+  answer: 'agreed',
+  at: CONSENT_AT,
+});
+
+/** A person read with the PIN, who agreed to the look-up, found in the register. */
 export function byPin(
   person: string,
   cardKey: string,
@@ -71,6 +80,7 @@ export function byPin(
     { type: 'MethodChosen', method: 'pin' },
     { type: 'PinEntered', pin: secret() },
     { type: 'CardRead', person, personKey },
+    agree(person),
     { type: 'LookupDone', person, outcome: 'found', residentKey: `r-${personKey}` },
   ];
 }

@@ -39,6 +39,7 @@ describe('counter flow: the PIN path', () => {
       'card-present:ok',
       'method:chosen',
       'card-read:ok',
+      'consent:agreed',
       'lookup:found',
       'procedures:chosen',
       'forms:ready',

@@ -2,8 +2,9 @@
  * The write-less counter's flow, as a pure state machine over typed events (style.md rule 8):
  *
  *   open case → card placed → PIN, or face authentication (照合番号B, camera), or after both a
- *   staff check with a recorded reason → verified read → resident look-up by all four items
- *   (offline: pending) → [next household member's card …] → procedures → My Numbers for
+ *   staff check with a recorded reason → verified read → the holder's consent to the look-up →
+ *   resident look-up by all four items (offline: pending; declined: card only) → [next
+ *   household member's card …] → procedures → My Numbers for
  *   個人番号利用事務 → forms → review → print → sign → close
  *
  * `counterStep(policy, state, event)` returns the next state and the effects to perform; an
@@ -24,6 +25,7 @@ import {
   refusedButOnReader,
   staffCheckRecorded,
 } from './auth.ts';
+import { consentAnswered } from './consent.ts';
 import {
   formsDone,
   myNumberCard,
@@ -260,6 +262,8 @@ function inPhase(state: CounterState, policy: CounterPolicy, event: CounterEvent
     case 'CardReadFailed':
       if (p === 'reading') return cardReadFailed(state, policy, event);
       return p === 'opening-face' ? faceOpenFailed(state, policy, event) : ignore(state, event);
+    case 'ConsentAnswered':
+      return consentAnswered(state, event);
     case 'LookupDone':
     case 'LookupFailed':
     case 'Offline':

@@ -47,7 +47,14 @@ export function proceduresChosen(
   );
   const persons: Person[] = state.persons.map((p) => ({
     ...p,
-    myNumber: !needsNumber.has(p.id) ? 'not-needed' : SENT.has(p.myNumber) ? p.myNumber : 'needed',
+    myNumber: !needsNumber.has(p.id)
+      ? 'not-needed'
+      : SENT.has(p.myNumber)
+        ? p.myNumber
+        : // Declined the look-up: no record to check the number against, so it is not read.
+          p.lookup === 'declined'
+          ? 'pending'
+          : 'needed',
   }));
   const queue = persons.filter((p) => p.myNumber === 'needed').map((p) => p.id);
   const next = go(state, state.phase, { persons, procedures: chosen, myNumberQueue: queue });

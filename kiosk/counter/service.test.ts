@@ -77,6 +77,7 @@ function setup() {
     residents,
     forms,
     db,
+    clock,
     fireIdle: () => idle?.(),
     steps: () => audit.verify().entries,
   };
@@ -107,9 +108,14 @@ describe('counter service (simulated readers, camera and backend)', () => {
     service.chooseMethod('pin');
     service.enterPin(ascii(mikiya.pin));
     await service.settled();
+    // Read, and held on the kiosk until the holder agrees to the look-up.
+    expect(service.state.phase).toBe('consent');
+    expect(t.residents.lookups).toEqual([]);
+    service.answerConsent('agreed');
+    await service.settled();
     expect(service.state).toMatchObject({
       phase: 'person-ready',
-      persons: [{ id: 'p1', lookup: 'found' }],
+      persons: [{ id: 'p1', lookup: 'found', consent: { answer: 'agreed', at: t.clock.now() } }],
     });
     expect(t.residents.lookups).toEqual([
       {
@@ -166,6 +172,8 @@ describe('counter service (simulated readers, camera and backend)', () => {
     service.chooseMethod('face');
     service.enterCodeB(ascii(card.codeB));
     await service.settled();
+    service.answerConsent('agreed');
+    await service.settled();
     expect(t.camera.loads).toBe(1);
     expect(t.camera.captures).toBe(1);
     expect(service.state).toMatchObject({ phase: 'person-ready', persons: [{ method: 'face' }] });
@@ -195,6 +203,8 @@ describe('counter service (simulated readers, camera and backend)', () => {
     expect(service.state).toMatchObject({ phase: 'pin-entry', notice: { code: 'face-limit' } });
     service.chooseMethod('staff-check');
     service.recordStaffCheck('pin-forgotten');
+    await service.settled();
+    service.answerConsent('agreed');
     await service.settled();
     expect(service.state).toMatchObject({
       phase: 'person-ready',
@@ -231,6 +241,8 @@ describe('counter service (simulated readers, camera and backend)', () => {
     service.chooseMethod('pin');
     service.enterPin(ascii(mikiya.pin));
     await service.settled();
+    service.answerConsent('agreed');
+    await service.settled();
     slots[0]?.remove();
     await service.settled();
     const azaka = sampleCard('azaka');
@@ -238,6 +250,8 @@ describe('counter service (simulated readers, camera and backend)', () => {
     await service.settled();
     service.chooseMethod('pin');
     service.enterPin(ascii(azaka.pin));
+    await service.settled();
+    service.answerConsent('agreed');
     await service.settled();
     expect(service.state.persons.map((p) => p.id)).toEqual(['p1', 'p2']);
     slots[0]?.remove();
@@ -277,6 +291,8 @@ describe('counter service (simulated readers, camera and backend)', () => {
     service.chooseMethod('pin');
     service.enterPin(ascii(card.pin));
     await service.settled();
+    service.answerConsent('agreed');
+    await service.settled();
     service.chooseProcedures([{ id: 'juminhyo-request', persons: ['p1'] }]);
     await service.settled();
     expect(t.residents.myNumbers).toEqual([]);
@@ -306,6 +322,8 @@ describe('counter service (simulated readers, camera and backend)', () => {
     service.chooseMethod('pin');
     service.enterPin(ascii(card.pin));
     await service.settled();
+    service.answerConsent('agreed');
+    await service.settled();
     expect(service.state).toMatchObject({
       phase: 'person-ready',
       notice: { code: 'lookup-pending' },
@@ -313,6 +331,50 @@ describe('counter service (simulated readers, camera and backend)', () => {
     service.chooseProcedures([{ id: 'juminhyo-request', persons: ['p1'] }]);
     await service.settled();
     expect(t.forms.cases[0]?.persons[0]?.resident).toEqual({ state: 'pending' });
+  });
+
+  it('declined consent: nothing goes to the backend; the forms are filled from the card alone', async () => {
+    const t = await started();
+    const { service } = t;
+    service.openCase();
+    const card = sampleCard('mikiya');
+    t.slots[0]?.insert(card.card);
+    await service.settled();
+    service.chooseMethod('pin');
+    service.enterPin(ascii(card.pin));
+    await service.settled();
+    service.answerConsent('declined');
+    await service.settled();
+    expect(service.state).toMatchObject({
+      phase: 'person-ready',
+      notice: { code: 'lookup-declined' },
+      persons: [{ lookup: 'declined', consent: { answer: 'declined' } }],
+    });
+    expect(t.residents.lookups).toEqual([]);
+    service.chooseProcedures([{ id: 'nhi-enrolment', persons: ['p1'] }]);
+    await service.settled();
+    expect(service.state.phase).toBe('review');
+    expect(t.residents.myNumbers).toEqual([]);
+    expect(t.forms.cases[0]?.persons[0]).toMatchObject({
+      card: { name: '黒桐　幹也' },
+      resident: { state: 'not-requested' },
+    });
+    const consent = t.db
+      .prepare(`SELECT result, person, codes FROM audit_log WHERE step = 'consent'`)
+      .all();
+    expect(consent).toEqual([
+      {
+        result: 'declined',
+        person: 'p1',
+        codes: JSON.stringify([
+          'purpose/resident-lookup',
+          'scope/name',
+          'scope/address',
+          'scope/birth-date',
+          'scope/sex',
+        ]),
+      },
+    ]);
   });
 
   it('the idle timeout wipes the case', async () => {

@@ -17,12 +17,20 @@ import type { CaKeySet } from '../../reader/mynumber/ca-keys.ts';
 import type { AuditDraft } from '../audit/schema.ts';
 import { CardAccess, type CardSession } from './card-access.ts';
 import { EffectRunner, type FaceCameraPort } from './effects.ts';
-import type { CounterForms, PreparedForms, PrintOutcome } from './forms-port.ts';
+import { awaitingConsent } from './consent.ts';
+import type {
+  CounterForms,
+  PreparedForms,
+  PrintOutcome,
+  PrintProgress,
+  ProcedureInfo,
+} from './forms-port.ts';
 import { counterStep, INITIAL_STATE } from './machine.ts';
 import type { ResidentService } from './residents-client.ts';
 import type {
   AuthMethod,
   ChosenProcedure,
+  ConsentAnswer,
   CounterEvent,
   CounterPolicy,
   CounterState,
@@ -55,6 +63,8 @@ export interface CounterView {
   readonly state: CounterState;
   readonly review?: PreparedForms;
   readonly printed?: PrintOutcome;
+  /** The print job while it is followed. */
+  readonly printing?: PrintProgress;
 }
 
 const CARD_PHASES: ReadonlySet<Phase> = new Set(['awaiting-card', 'person-ready', 'my-number']);
@@ -100,6 +110,7 @@ export class CounterService {
       sessions: this.sessions,
       log: this.log,
       state: () => this.current,
+      changed: () => this.changes.emit(this.view()),
     });
   }
 
@@ -118,9 +129,18 @@ export class CounterService {
   }
 
   view(): CounterView {
-    const review = this.effects.prepared;
-    const printed = this.effects.printed;
-    return { state: this.current, ...(review ? { review } : {}), ...(printed ? { printed } : {}) };
+    const { prepared: review, printed, printing } = this.effects;
+    return {
+      state: this.current,
+      ...(review ? { review } : {}),
+      ...(printed ? { printed } : {}),
+      ...(printing ? { printing } : {}),
+    };
+  }
+
+  /** The procedures this counter offers (its municipality's form templates). */
+  procedures(): readonly ProcedureInfo[] {
+    return this.o.forms.procedures();
   }
 
   onChange(listener: (view: CounterView) => void): () => void {
@@ -156,6 +176,16 @@ export class CounterService {
   /** 照合番号B as staff keyed it from the card face; the service zeroes it. */
   enterCodeB(codeB: Uint8Array): void {
     this.dispatch({ type: 'CodeBEntered', codeB });
+  }
+
+  /**
+   * The holder's answer on the consent screen, for the person whose look-up waits for it; the
+   * time is the service clock's. Agreed, the four items go to the resident register.
+   */
+  answerConsent(answer: ConsentAnswer): void {
+    const person = awaitingConsent(this.current)?.id;
+    if (person === undefined) return;
+    this.dispatch({ type: 'ConsentAnswered', person, answer, at: this.o.clock.now() });
   }
 
   recordStaffCheck(reason: StaffCheckReason): void {

@@ -52,6 +52,26 @@ export const STAFF_CHECK_REASONS = [
 ] as const;
 export type StaffCheckReason = (typeof STAFF_CHECK_REASONS)[number];
 
+/**
+ * Consent to the resident look-up (architecture "Data rules": purpose, scope, time and answer are
+ * recorded as data where a flow shares information). The four items read from the card are sent
+ * to the municipality's resident register only after the holder agreed; declined, the forms are
+ * filled from the card alone.
+ */
+export const CONSENT_PURPOSE = 'resident-lookup';
+/** What is shared for the purpose: the basic four read from the card. */
+export const CONSENT_SCOPE = ['name', 'address', 'birth-date', 'sex'] as const;
+export type ConsentItem = (typeof CONSENT_SCOPE)[number];
+export type ConsentAnswer = 'agreed' | 'declined';
+
+export interface Consent {
+  readonly purpose: typeof CONSENT_PURPOSE;
+  readonly scope: readonly ConsentItem[];
+  readonly answer: ConsentAnswer;
+  /** When the holder answered (service clock, epoch ms). */
+  readonly at: number;
+}
+
 export interface ChosenProcedure {
   readonly id: string;
   /** The persons (p1, p2 …) the procedure's form is for. */
@@ -76,6 +96,13 @@ export type CounterEvent =
   /** The verified read of `person` is in the vault; `personKey` is the keyed hash of the four items. */
   | { readonly type: 'CardRead'; readonly person: string; readonly personKey: string }
   | { readonly type: 'CardReadFailed'; readonly code: string; readonly triesLeft?: number }
+  /** The holder answered the consent screen for the look-up (`at`: when, from the service clock). */
+  | {
+      readonly type: 'ConsentAnswered';
+      readonly person: string;
+      readonly answer: ConsentAnswer;
+      readonly at: number;
+    }
   | {
       readonly type: 'LookupDone';
       readonly person: string;
@@ -155,6 +182,7 @@ export type Phase =
   | 'face-retry'
   | 'staff-check'
   | 'reading'
+  | 'consent'
   | 'looking-up'
   | 'person-ready'
   | 'my-number'
@@ -166,7 +194,15 @@ export type Phase =
   | 'awaiting-signature'
   | 'signed';
 
-export type LookupStatus = 'running' | 'found' | 'not-found' | 'ambiguous' | 'offline' | 'failed';
+export type LookupStatus =
+  | 'awaiting-consent'
+  | 'declined'
+  | 'running'
+  | 'found'
+  | 'not-found'
+  | 'ambiguous'
+  | 'offline'
+  | 'failed';
 
 /** Where a person's My Number stands; `pending` is shown on the form and kept in the case. */
 export type MyNumberStatus = 'not-needed' | 'needed' | 'pending' | MyNumberOutcome;
@@ -180,6 +216,8 @@ export interface Person {
   readonly lookup: LookupStatus;
   readonly residentKey?: string;
   readonly myNumber: MyNumberStatus;
+  /** The answer to the look-up consent, once given. */
+  readonly consent?: Consent;
 }
 
 /** The card on the reader and how far its holder got. */
@@ -224,6 +262,7 @@ export type NoticeCode =
   | 'camera-unavailable'
   | 'staff-check-not-yet'
   | 'lookup-pending'
+  | 'lookup-declined'
   | 'lookup-not-found'
   | 'lookup-ambiguous'
   | 'procedures-invalid'

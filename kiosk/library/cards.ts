@@ -40,6 +40,14 @@ export async function readCredential(
   }
 }
 
+/** Whether `reader` is one of `readers` (exact names, or prefixes ending in "*"; absent: all). */
+export function servesReader(readers: readonly string[] | undefined, reader: string): boolean {
+  return (
+    !readers ||
+    readers.some((w) => (w.endsWith('*') ? reader.startsWith(w.slice(0, -1)) : w === reader))
+  );
+}
+
 export interface CardWatchOptions {
   readonly acceptMyNumberCard: boolean;
   /** Reader names (exact, or a prefix ending in "*"); absent: every reader. */
@@ -55,11 +63,7 @@ export function watchCards(
   onCredential: (credential: Credential) => void,
 ): () => void {
   const log = (options.logger ?? silentLogger).child({ module: 'library:cards' });
-  const serves = (reader: string): boolean =>
-    !options.readers ||
-    options.readers.some((w) =>
-      w.endsWith('*') ? reader.startsWith(w.slice(0, -1)) : w === reader,
-    );
+  const serves = (reader: string): boolean => servesReader(options.readers, reader);
   const read = async (
     event: Extract<ReaderEvent, { type: 'card-present' }>,
   ): Promise<Credential> => {

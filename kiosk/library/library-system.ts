@@ -26,6 +26,8 @@ export interface PatronStatus {
   /** Items on loan, and the most allowed (CB), when the system says. */
   readonly charged: number | null;
   readonly chargedLimit: number | undefined;
+  /** AE, when the library system sends it (the screen may greet the patron with it). */
+  readonly personalName?: string | undefined;
 }
 
 export type CheckoutReply =
@@ -132,6 +134,7 @@ export class Sip2LibrarySystem implements LibrarySystem {
       charged: r.chargedItemsCount,
       chargedLimit:
         r.chargedItemsLimit !== undefined && Number.isInteger(limit) ? limit : undefined,
+      personalName: r.personalName?.trim() || undefined,
     };
   }
 

@@ -22,6 +22,8 @@ export interface IdentifyPolicy {
   readonly acceptMyNumberCard: boolean;
   /** Cached patrons may borrow while the library system is unreachable. */
   readonly offlineEnabled: boolean;
+  /** Keep the library system's name for the patron (SIP2 AE) to greet them on screen. */
+  readonly showPatronName?: boolean | undefined;
 }
 
 export interface PatronDirectoryOptions {
@@ -147,7 +149,15 @@ export class PatronDirectory {
         const status = await this.o.system.patronStatus(patronId);
         const refused = onlineRefusal(status);
         if (refused) return { ok: false, reason: refused };
-        return { ok: true, patron: { ...base, mode: 'online' } satisfies Patron };
+        const name = this.o.policy.showPatronName ? status.personalName : undefined;
+        return {
+          ok: true,
+          patron: {
+            ...base,
+            mode: 'online',
+            ...(name ? { displayName: name } : {}),
+          } satisfies Patron,
+        };
       } catch (error) {
         if (!isLinkFailure(error)) throw error;
         this.o.onLinkFailure?.(error);

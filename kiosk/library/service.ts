@@ -37,12 +37,15 @@ export interface OfflinePolicy {
   readonly maxItems: number;
 }
 
+/** What the service needs of a receipt printer: the driver, or a wrapper that reopens its port. */
+export type ReceiptPrinterPort = Pick<ReceiptPrinter, 'state' | 'onState' | 'status' | 'print'>;
+
 export interface LibraryServiceOptions {
   readonly clock: Clock;
   readonly store: DeviceStore;
   readonly system: LibrarySystem;
   readonly fleetKey: Uint8Array;
-  readonly printer?: ReceiptPrinter | undefined;
+  readonly printer?: ReceiptPrinterPort | undefined;
   readonly policy: Omit<IdentifyPolicy, 'offlineEnabled'>;
   readonly offline: OfflinePolicy;
   readonly idleTimeoutMs: number;
@@ -77,6 +80,7 @@ export class LibraryService {
   private idleTimer: NodeJS.Timeout | undefined;
   private monitorTimer: NodeJS.Timeout | undefined;
   private linkDown = false;
+  private probed = false;
   private stopped = true;
   private offPrinter: (() => void) | undefined;
 
@@ -100,6 +104,11 @@ export class LibraryService {
 
   get phase(): FlowModel['state']['phase'] {
     return this.model.state.phase;
+  }
+
+  /** The flow's whole state now: the kiosk screen is drawn from it (kiosk/service). */
+  get flowModel(): FlowModel {
+    return this.model;
   }
 
   get online(): boolean {
@@ -358,7 +367,10 @@ export class LibraryService {
       // the next receipt (the flow then keeps due dates on the screen instead).
       if (this.o.printer) await this.o.printer.status().catch(() => undefined);
       const pending = this.o.store.checkouts.stats().pending;
-      if (!this.linkDown && pending === 0) return;
+      // The first run asks even with nothing to forward, so the screen and the status page
+      // know from the start whether the library system is there.
+      if (!this.linkDown && pending === 0 && this.probed) return;
+      this.probed = true;
       try {
         const s = await this.o.system.status();
         this.setLinkDown(!s.online || !s.checkoutOk);

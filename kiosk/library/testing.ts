@@ -43,14 +43,25 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export function libraryRig(options: RigOptions): Rig {
-  const clock = options.clock ?? systemClock;
-  const store = options.store ?? memoryStore('lib-chuo-1', clock);
-  installPatronCache(store, TEST_FLEET_KEY, demoPatronCache(), clock.now());
+/** Resolves once `predicate` holds (polled every 5 ms); rejects after `ms`. */
+export async function waitUntil(predicate: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** The SIP2 client and library system for the simulated library, over `connect`. */
+export function simLibrarySystem(
+  connect: () => Promise<SerialLink>,
+  clock: Clock,
+  timeoutMs = 200,
+): { client: Sip2Client; system: Sip2LibrarySystem } {
   const client = new Sip2Client({
-    connect: options.connect,
+    connect,
     charset: 'utf-8',
-    timeoutMs: options.timeoutMs ?? 200,
+    timeoutMs,
     retries: 1,
     connectTimeoutMs: 1000,
     login: SIM.login,
@@ -60,6 +71,14 @@ export function libraryRig(options: RigOptions): Rig {
     utcOffsetMinutes: 540,
     clock,
   });
+  return { client, system };
+}
+
+export function libraryRig(options: RigOptions): Rig {
+  const clock = options.clock ?? systemClock;
+  const store = options.store ?? memoryStore('lib-chuo-1', clock);
+  installPatronCache(store, TEST_FLEET_KEY, demoPatronCache(), clock.now());
+  const { client, system } = simLibrarySystem(options.connect, clock, options.timeoutMs);
   const printer = options.printerLink
     ? new ReceiptPrinter(options.printerLink, { timeoutMs: 300, printTimeoutMs: 2000 })
     : undefined;
@@ -80,13 +99,7 @@ export function libraryRig(options: RigOptions): Rig {
   const reports: LibraryReport[] = [];
   service.onReport((r) => reports.push(r));
   const screens = (): Screen[] => reports.flatMap((r) => (r.type === 'screen' ? [r.screen] : []));
-  const until = async (predicate: () => boolean, ms = 5000): Promise<void> => {
-    const deadline = Date.now() + ms;
-    while (!predicate()) {
-      if (Date.now() > deadline) throw new Error('timed out waiting');
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  };
+  const until = waitUntil;
   return {
     service,
     store,

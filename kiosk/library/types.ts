@@ -41,6 +41,11 @@ export interface Patron {
   readonly mode: 'online' | 'offline';
   /** The patron cache document, when the patron is in it. */
   readonly cached: PatronDocument | undefined;
+  /**
+   * The name the library system gave (SIP2 AE), only where the config allows showing it on
+   * the screen. In memory for the session; never logged, printed or stored.
+   */
+  readonly displayName?: string | undefined;
 }
 
 export type Identification =

@@ -12,7 +12,8 @@ export type Route = 'home' | 'status' | 'validator' | 'counter' | 'library';
 const ROUTES: readonly Route[] = ['home', 'status', 'validator', 'counter', 'library'];
 
 function routeOf(hash: string): Route {
-  const r = hash.replace(/^#\/?/, '') as Route;
+  // #/counter/staff and #/counter/resident are the counter's two screens (views/counter.tsx).
+  const r = hash.replace(/^#\/?/, '').split('/')[0] as Route;
   return ROUTES.includes(r) ? r : 'home';
 }
 

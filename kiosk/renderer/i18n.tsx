@@ -1,4 +1,6 @@
 import { createContext, useContext, useMemo, useState, type ReactNode } from 'react';
+import { COUNTER_STRINGS } from './views/counter-text.ts';
+import { LIBRARY_STRINGS } from './views/library-text.ts';
 
 /**
  * Japanese first, English on a switch (issue 8). Strings live here by key so a screen never
@@ -8,6 +10,8 @@ import { createContext, useContext, useMemo, useState, type ReactNode } from 're
 export type Lang = 'ja' | 'en';
 
 const STRINGS = {
+  ...COUNTER_STRINGS, // the counter's labels (keys start with ctr)
+  ...LIBRARY_STRINGS, // the self-checkout's labels (keys start with lib)
   appName: { ja: 'かざす', en: 'Kazasu' },
   switchLang: { ja: 'English', en: '日本語' },
   connecting: { ja: 'サービスに接続しています…', en: 'Connecting to the service…' },

@@ -22,6 +22,7 @@ import { decodeCsv, type CsvEncoding } from './csv.ts';
 import type { DatasetPublisher, PublishReport } from './datasets.ts';
 import { BackendError } from './errors.ts';
 import type { BackendKeys } from './keys.ts';
+import { importPatrons } from './patrons.ts';
 import { importDenyList, importRegistrants, type ImportResult } from './registrants.ts';
 import { importResidents, ResidentRegister } from './residents.ts';
 import { reconcile, usageRows, type Overspend } from './rides.ts';
@@ -118,6 +119,22 @@ export function importRegistrantsCsv(
   const result = importRegistrants(decodeCsv(readFileSync(file), encoding), a.keys.fleetKey);
   const rows = checked(result);
   return { ...a.publisher.publish('entitlements', rows), ignoredColumns: result.ignoredColumns };
+}
+
+/** Publishes the library's card linkage as the `patrons` dataset (scripts/backend/patrons.ts). */
+export function importPatronsCsv(
+  a: Admin,
+  file: string,
+  encoding: CsvEncoding,
+): PublishReport & { patrons: number; blocked: number; ignoredColumns: string[] } {
+  const result = importPatrons(decodeCsv(readFileSync(file), encoding), a.keys.fleetKey);
+  const rows = checked(result);
+  return {
+    ...a.publisher.publish('patrons', rows),
+    patrons: result.patrons,
+    blocked: result.blocked,
+    ignoredColumns: result.ignoredColumns,
+  };
 }
 
 /**

@@ -5,6 +5,7 @@
 //   device add --id ID --role counter|library|validator --public-key BASE64 | device list | device revoke --id ID
 //   import registrants --csv FILE [--encoding auto|utf-8|shift_jis]
 //   import residents --csv FILE [--encoding …]   (the register counters look residents up in)
+//   import patrons --csv FILE [--encoding …]     (the library's card linkage → the patrons dataset)
 //   publish deny-list --csv FILE [--encoding …] | publish documents --dataset fares|patrons|forms|config --json FILE
 //   rides reconcile [--period 2026-11] | rides publish | events count [--device ID]
 //
@@ -19,6 +20,7 @@ import { createLogger, type LogLevel } from '../../kiosk/log.ts';
 import {
   addDevice,
   countEvents,
+  importPatronsCsv,
   importRegistrantsCsv,
   importResidentsCsv,
   listDevices,
@@ -154,6 +156,8 @@ async function main(argv: string[]): Promise<number> {
       return out(revokeDevice(a, need(values.id, 'id')));
     case 'import registrants':
       return out(importRegistrantsCsv(a, need(values.csv, 'csv'), encoding));
+    case 'import patrons':
+      return out(importPatronsCsv(a, need(values.csv, 'csv'), encoding));
     case 'import residents':
       return out(importResidentsCsv(a, need(values.csv, 'csv'), encoding));
     case 'publish deny-list':

@@ -143,7 +143,9 @@ async function oneCase(): Promise<Sample> {
   const probed = performance.now();
   service.chooseMethod('pin');
   service.enterPin(ascii(card.pin));
-  await until((s) => s.phase === 'person-ready', 'the read and look-up');
+  await until((s) => s.phase === 'consent', 'the read');
+  service.answerConsent('agreed'); // human input, answered at once
+  await until((s) => s.phase === 'person-ready', 'the look-up');
   const read = performance.now();
   service.chooseProcedures(
     FORMS.map((id) => ({ id, persons: ['p1'] })),

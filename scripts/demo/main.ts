@@ -4,6 +4,10 @@
 //     transit cards connect to vpcd (reader "Virtual PCD 00 00" for the counter and library,
 //     "Virtual PCD 00 01" for the bus) and are placed and removed from the UI's demo panel;
 //   - the rider display on a socat pty, with its simulator on the other end;
+//   - for the library: the SIP2 library-system simulator, the receipt printer simulator on a
+//     socat pty and a barcode scanner fed from the demo panel (scripts/demo/library.ts);
+//   - for the counter: the face-auth camera simulator on a socat pty, the sample residents in
+//     the backend, forms printed on the Kazasu-PDF cups-pdf queue (scripts/demo/counter.ts);
 //   - the municipality: the reference backend as a separate process on loopback, loaded with
 //     synthetic registrants, fares, residents and patrons; the device syncs with it;
 //   - the embedded SQLite store in .kazasu/demo/.
@@ -32,6 +36,8 @@ import type { DeviceRole } from '../../shared/contracts/sync/events.ts';
 import { startBackend } from '../lib/backend-process.ts';
 import { ensureRendererBuilt } from '../lib/renderer.ts';
 import { DemoCards, DEMO_IDM } from './cards.ts';
+import { DemoLibrary } from './library.ts';
+import { DemoCounter } from './counter.ts';
 import { launchElectron } from './electron.ts';
 
 const { values } = parseArgs({
@@ -82,11 +88,16 @@ backend.admin(
   '--json',
   write('fares.json', JSON.stringify({ table: demoFares })),
 );
+backend.admin('import', 'patrons', '--csv', write('patrons.csv', DemoLibrary.patronsCsv()));
 
 const readerName = (i: number): string => `${values['reader-prefix']} 00 0${i}`;
 say('starting the simulated rider display on a socat pty');
 const pty = await startPtyPair('kazasu-demo-display');
 const displaySim = new ValidatorDisplaySimulator(await openSerialLink(pty.simulatorPath));
+say('starting the simulated library system (SIP2) and receipt printer (socat pty)');
+const library = await DemoLibrary.start(say, logger);
+say('starting the simulated face-auth camera (socat pty); importing the sample residents');
+const counter = await DemoCounter.start(backend, say);
 
 /** One demo device per role, each with its own identity and store, as real devices would be. */
 const DEVICE_IDS: Record<DeviceRole, string> = {
@@ -106,6 +117,8 @@ function deviceConfig(r: DeviceRole): LoadedConfig {
         backend: { url: backend.url, publicKeys: [backend.publicKey], timeoutMs: 3000 },
         fleetKeyFile: 'backend/fleet.key',
         sync: { intervalSeconds: 10 },
+        library: library.configSection([readerName(0)]),
+        counter: counter.configSection(),
         validator: {
           routeId: 'R1',
           stopId: 'S101',
@@ -149,10 +162,16 @@ async function run(r: DeviceRole): Promise<RunningKiosk> {
     rendererDir,
     port: uiPort,
     logger,
-    roleFactories: ROLE_FACTORIES,
+    roleFactories: {
+      ...ROLE_FACTORIES,
+      library: library.roleFactory(),
+      counter: counter.roleFactory(),
+    },
   });
   uiPort = k.ui.port;
   cards.register(k.api);
+  library.register(k.api);
+  counter.register(k.api);
   k.api.method(
     'demo.setRole',
     CORE_METHODS['demo.setRole'],
@@ -194,5 +213,7 @@ await cards.stop();
 await kiosk.stop();
 await displaySim.close();
 await pty.stop();
+await library.stop();
+await counter.stop();
 await backend.stop();
 process.exit(0);

@@ -83,6 +83,11 @@ export const LibraryConfigSchema = z.strictObject({
    * municipalities say self-checkout machines may not accept it (anchors.md §D.4).
    */
   acceptMyNumberCard: z.boolean().default(false),
+  /**
+   * Greet the patron by the name the library system gives (SIP2 64 AE) on the kiosk screen.
+   * Off by default: the screen faces whoever stands behind the patron. Never printed or stored.
+   */
+  showPatronName: z.boolean().default(false),
   /** A session with no scan or touch for this long ends (and prints its receipt). */
   idleTimeoutSeconds: z.int().min(10).max(900).default(60),
   /** While the library system is unreachable. */

@@ -54,6 +54,8 @@ export const DEVICE_KINDS = [
   'camera',
   'scanner',
   'backend',
+  /** The library's own system (SIP2), which a self-checkout talks to besides the backend. */
+  'library-system',
 ] as const;
 
 export const StatusSchema = z.strictObject({

@@ -1,11 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { LibraryConfig } from '../../../shared/config/library.ts';
 import { systemClock } from '../../../shared/clock.ts';
 import { serializeError } from '../../../shared/errors.ts';
-import type { Logger } from '../../../shared/log.ts';
 import { ReceiptPrinter } from '../../../hardware/receipt-printer/driver.ts';
 import { BarcodeScanner } from '../../../hardware/hid/scanner.ts';
 import {
@@ -18,13 +16,12 @@ import {
 import { openHidTransport } from '../../devices/hid.ts';
 import { createPcscHub } from '../../devices/pcsc.ts';
 import { openSerialLink } from '../../devices/serial.ts';
-import { sip2Connector } from '../../devices/sip2-socket.ts';
+import { librarySystemOf } from '../../devices/library-system.ts';
 import { watchCards } from '../../library/cards.ts';
-import { Sip2LibrarySystem } from '../../library/library-system.ts';
 import { reportJson, reportLine } from '../../library/present.ts';
 import { exceptionsReport } from '../../library/report.ts';
 import { LibraryService } from '../../library/service.ts';
-import { Sip2Client } from '../../library/sip2/client.ts';
+import { serviceSettingsOf } from '../../library/settings.ts';
 import { loadOrCreateIdentity } from '../../store/identity.ts';
 import { openDeviceStore } from '../../store/open.ts';
 import { createSyncClient } from '../../sync/setup.ts';
@@ -56,40 +53,6 @@ function libraryConfig(path: string | undefined): { config: LoadedConfig; librar
     );
   }
   return { config, library: config.library };
-}
-
-/** The SIP2 client and library system the config describes. */
-export function librarySystemOf(l: LibraryConfig, logger: Logger): Sip2LibrarySystem {
-  const tls = l.sip2.tls;
-  const client = new Sip2Client({
-    connect: sip2Connector({
-      host: l.sip2.host,
-      port: l.sip2.port,
-      tls:
-        tls === false
-          ? undefined
-          : tls === true
-            ? {}
-            : {
-                ca: tls.caFile ? readFileSync(tls.caFile, 'utf8') : undefined,
-                serverName: tls.serverName,
-                insecure: tls.insecure,
-              },
-    }),
-    charset: l.sip2.charset,
-    errorDetection: l.sip2.errorDetection,
-    timeoutMs: l.sip2.timeoutMs,
-    retries: l.sip2.retries,
-    login: l.sip2.login,
-    logger,
-  });
-  return new Sip2LibrarySystem(client, {
-    institutionId: l.sip2.institutionId,
-    terminalPassword: l.sip2.terminalPassword,
-    utcOffsetMinutes: l.utcOffsetMinutes,
-    printWidth: l.printer?.columns ?? 48,
-    clock: systemClock,
-  });
 }
 
 async function openPrinter(l: LibraryConfig, ctx: CliContext): Promise<ReceiptPrinter | undefined> {
@@ -170,14 +133,7 @@ export async function libraryCommand(argv: string[], ctx: CliContext): Promise<n
     system,
     fleetKey,
     printer,
-    policy: { acceptIcCard: l.acceptIcCard, acceptMyNumberCard: l.acceptMyNumberCard },
-    offline: l.offline,
-    idleTimeoutMs: l.idleTimeoutSeconds * 1000,
-    receipt: {
-      columns: l.printer?.columns ?? 48,
-      libraryName: l.libraryName,
-      utcOffsetMinutes: l.utcOffsetMinutes,
-    },
+    ...serviceSettingsOf(l),
     randomBytes: (n) => randomBytes(n),
     logger: ctx.logger,
   });

@@ -4,6 +4,8 @@ import { RequestFailed } from '../api.ts';
 import { useBridge } from '../hooks.ts';
 import { useI18n } from '../i18n.tsx';
 import type { Route } from '../app.tsx';
+import { LibraryDemoPanel } from './library-demo.tsx';
+import { COUNTER_CARDS, CounterDemoControls } from './counter-demo.tsx';
 
 const CARDS = [
   { card: 'felica-senior', ja: '交通系IC（高齢者）', en: 'Transit IC (senior)' },
@@ -26,11 +28,12 @@ export function DemoPanel({ route, role }: { route: Route; role: Status['role'] 
     });
   };
   if (route === 'home' || route === 'status') return null;
+  if (route === 'library') return <LibraryDemoPanel />;
   return (
     <aside className="demo-panel" aria-label={t('simulator')}>
       <h2>{t('simulator')}</h2>
       <div className="demo-buttons">
-        {CARDS.map((c) => (
+        {(route === 'counter' ? CARDS.filter((c) => COUNTER_CARDS.has(c.card)) : CARDS).map((c) => (
           <button
             key={c.card}
             type="button"
@@ -46,6 +49,7 @@ export function DemoPanel({ route, role }: { route: Route; role: Status['role'] 
           {t('pullCard')}
         </button>
       </div>
+      {route === 'counter' ? <CounterDemoControls onError={setError} /> : null}
       {error ? <p role="alert">{error}</p> : null}
     </aside>
   );

@@ -98,10 +98,7 @@ export class FaceCamera {
   }
 
   async status(): Promise<CameraStatus> {
-    const reply = await this.device.request(CMD.PING);
-    if (reply.cmd !== REPLY.STATUS)
-      throw new HardwareError('hardware/unexpected-reply', 'PING not answered with STATUS');
-    return decodeStatus(reply.payload);
+    return decodeStatus(await this.device.expect(CMD.PING, REPLY.STATUS));
   }
 
   /**
@@ -159,12 +156,6 @@ export class FaceCamera {
   }
 
   private async expectAck(cmd: number, payload?: Uint8Array): Promise<void> {
-    const reply = await this.device.request(cmd, payload);
-    if (reply.cmd !== REPLY.ACK) {
-      throw new HardwareError(
-        'hardware/unexpected-reply',
-        `command ${cmd} answered with ${reply.cmd}`,
-      );
-    }
+    await this.device.expect(cmd, REPLY.ACK, payload);
   }
 }

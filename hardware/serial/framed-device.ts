@@ -60,6 +60,21 @@ export class FramedDevice {
     return this.states.add(listener);
   }
 
+  /**
+   * Sends `cmd` and resolves with the reply's payload when the reply is the command `reply`
+   * (ACK by default); any other reply is `hardware/unexpected-reply`.
+   */
+  async expect(cmd: number, reply = ACK, payload?: Uint8Array): Promise<Uint8Array> {
+    const frame = await this.request(cmd, payload);
+    if (frame.cmd !== reply) {
+      throw new HardwareError(
+        'hardware/unexpected-reply',
+        `${this.options.name}: command ${cmd} answered with ${frame.cmd}, not ${reply}`,
+      );
+    }
+    return frame.payload;
+  }
+
   /** Sends `cmd` and resolves with the device's reply frame (ACK or data); NAK rejects. */
   request(cmd: number, payload: Uint8Array = new Uint8Array(0)): Promise<Frame> {
     return this.queue.run(async () => {

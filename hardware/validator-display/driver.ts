@@ -13,7 +13,6 @@ import {
   type DisplayStatus,
   type LedColour,
 } from './protocol.ts';
-import { HardwareError } from '../errors.ts';
 
 /** What the rider sees and hears for one tap. */
 export interface Presentation {
@@ -52,10 +51,7 @@ export class ValidatorDisplay {
   }
 
   async status(): Promise<DisplayStatus> {
-    const reply = await this.device.request(CMD.PING);
-    if (reply.cmd !== REPLY.STATUS)
-      throw new HardwareError('hardware/unexpected-reply', 'PING not answered with STATUS');
-    return decodeStatus(reply.payload);
+    return decodeStatus(await this.device.expect(CMD.PING, REPLY.STATUS));
   }
 
   async show(lines: readonly [string, string], emphasised = false): Promise<void> {
@@ -86,12 +82,6 @@ export class ValidatorDisplay {
   }
 
   private async expectAck(cmd: number, payload?: Uint8Array): Promise<void> {
-    const reply = await this.device.request(cmd, payload);
-    if (reply.cmd !== REPLY.ACK) {
-      throw new HardwareError(
-        'hardware/unexpected-reply',
-        `command ${cmd} answered with ${reply.cmd}`,
-      );
-    }
+    await this.device.expect(cmd, REPLY.ACK, payload);
   }
 }

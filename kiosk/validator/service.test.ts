@@ -374,4 +374,28 @@ describe('ValidatorService', () => {
       { numRuns: 150 },
     );
   });
+
+  it('a slow display gets the newest result, not a growing queue of old ones', async () => {
+    const shown: string[] = [];
+    let release: () => void = () => undefined;
+    let hold = true;
+    const slow: RiderDisplay = {
+      state: 'ok',
+      present: (p) => {
+        shown.push(p.lines[0]);
+        return hold ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve();
+      },
+    };
+    const r = rig({ display: slow });
+    for (let i = 0; i < 5; i += 1) {
+      r.clock.advance(2 * 3_600_000);
+      await r.tap(felicaCardWithIdm(i % 2 === 0 ? SENIOR_IDM : STRANGER_IDM));
+    }
+    expect(shown).toEqual(['カードをタッチしてください']); // still busy with the first
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(shown).toEqual(['カードをタッチしてください', 'シニア割引 100円']); // the fifth, the newest
+    hold = false;
+    release();
+  });
 });

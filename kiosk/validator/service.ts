@@ -101,6 +101,8 @@ export class ValidatorService {
   /** One tap at a time per reader, in arrival order. */
   private readonly queues = new Map<string, SerialQueue>();
   private readonly screen = new SerialQueue();
+  /** The presentation waiting for the display, if one is (see show). */
+  private nextPresentation: Presentation | undefined;
   private fares: { version: number; engine: FareEngine | undefined } | undefined;
   private readyTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -369,13 +371,23 @@ export class ValidatorService {
     }
   }
 
-  /** Display updates go one at a time; a display that is away is logged once per state change. */
+  /**
+   * Display updates go one at a time, and only the newest waiting one is kept: when taps come
+   * faster than a slow or silent display answers, older results are dropped instead of queued
+   * (nobody needs to see them, and a queue would grow for as long as the display is away).
+   */
   private show(p: Presentation): void {
     const display = this.o.display;
     if (!display) return;
+    const waiting = this.nextPresentation !== undefined;
+    this.nextPresentation = p;
+    if (waiting) return;
     void this.screen.run(async () => {
+      const next = this.nextPresentation;
+      this.nextPresentation = undefined;
+      if (!next) return;
       try {
-        await display.present(p);
+        await display.present(next);
       } catch (error) {
         this.log.warn({ err: serializeError(error) }, 'the rider display did not take the result');
       }

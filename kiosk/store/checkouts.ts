@@ -129,40 +129,39 @@ export class CheckoutStore {
 
   /** An online checkout the library system accepted. */
   recordCompleted(c: CheckoutRecord): AppendedEvent {
-    return this.write(
-      'recording a checkout',
-      CHECKOUT_EVENT_TYPES.completed,
-      {
-        txnId: c.txnId,
-        occurredAt: c.occurredAt,
-        mode: 'online',
-        ...(c.dueDate ? { dueDate: c.dueDate } : {}),
-      },
-      () => {
-        this.s.insert.run(
-          c.txnId,
-          c.sessionId,
-          c.itemId,
-          null,
-          null,
-          c.occurredAt,
-          c.dueDate ?? null,
-          'online',
-          'completed',
-        );
-      },
-    );
+    return this.insertWithEvent('recording a checkout', CHECKOUT_EVENT_TYPES.completed, c, {
+      mode: 'online',
+      state: 'completed',
+    });
   }
 
   /** An offline checkout, stored to forward when the library system is back. */
   storeOffline(c: OfflineCheckout): AppendedEvent {
+    return this.insertWithEvent('storing an offline checkout', CHECKOUT_EVENT_TYPES.stored, c, {
+      mode: 'offline',
+      state: 'pending',
+      patron: { hash: c.patronHash, id: c.patronId },
+    });
+  }
+
+  /** A checkout row and its event, in one transaction; the patron is kept only to forward. */
+  private insertWithEvent(
+    doing: string,
+    type: string,
+    c: CheckoutRecord,
+    o: {
+      mode: 'online' | 'offline';
+      state: 'completed' | 'pending';
+      patron?: { hash: Uint8Array; id: string };
+    },
+  ): AppendedEvent {
     return this.write(
-      'storing an offline checkout',
-      CHECKOUT_EVENT_TYPES.stored,
+      doing,
+      type,
       {
         txnId: c.txnId,
         occurredAt: c.occurredAt,
-        mode: 'offline',
+        mode: o.mode,
         ...(c.dueDate ? { dueDate: c.dueDate } : {}),
       },
       () => {
@@ -170,12 +169,12 @@ export class CheckoutStore {
           c.txnId,
           c.sessionId,
           c.itemId,
-          Buffer.from(c.patronHash),
-          c.patronId,
+          o.patron ? Buffer.from(o.patron.hash) : null,
+          o.patron?.id ?? null,
           c.occurredAt,
           c.dueDate ?? null,
-          'offline',
-          'pending',
+          o.mode,
+          o.state,
         );
       },
     );

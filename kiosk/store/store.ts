@@ -174,6 +174,20 @@ export class DeviceStore {
     });
   }
 
+  /**
+   * Stops SQLite from checkpointing inside whichever commit crosses the WAL threshold: a
+   * validator calls `checkpoint` between taps instead, so no tap's commit pays for copying the
+   * WAL into the database.
+   */
+  deferCheckpoints(): void {
+    guard('deferring checkpoints', () => this.db.pragma('wal_autocheckpoint = 0'));
+  }
+
+  /** Copies what it can of the WAL into the database without waiting for readers (PASSIVE). */
+  checkpoint(): void {
+    guard('checkpointing', () => this.db.pragma('wal_checkpoint(PASSIVE)'));
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }

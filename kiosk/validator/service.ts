@@ -28,6 +28,10 @@ import { FareEngine } from './fare-engine.ts';
 import { readCardId, type CardId } from './identify.ts';
 import { READY, presentDecision } from './present.ts';
 
+/** A checkpoint this long after the last tap, and at least this often while idle. */
+const IDLE_CHECKPOINT_AFTER_MS = 300;
+const IDLE_CHECKPOINT_EVERY_MS = 2000;
+
 /** The rider display as the service needs it (ValidatorDisplay, or nothing fitted). */
 export interface RiderDisplay {
   present(p: Presentation): Promise<void>;
@@ -108,6 +112,8 @@ export class ValidatorService {
   private unsubscribe: (() => void) | undefined;
   private running: Promise<void>[] = [];
   private lastHousekeeping: number | undefined;
+  private checkpointTimer: NodeJS.Timeout | undefined;
+  private checkpointEvery: NodeJS.Timeout | undefined;
   /** When the current tap's commit began (monotonic), for its timing. */
   private commitStarted = 0;
 
@@ -120,6 +126,14 @@ export class ValidatorService {
   start(): void {
     if (this.unsubscribe) return;
     this.unsubscribe = this.o.hub.subscribe((event) => this.onReaderEvent(event));
+    try {
+      this.o.store.deferCheckpoints();
+    } catch (error) {
+      this.log.warn({ err: serializeError(error) }, 'checkpoints stay automatic');
+    }
+    // Checkpoints run between taps; the interval covers a quiet bus whose sync wrote datasets.
+    this.checkpointEvery = setInterval(() => this.checkpointIfIdle(), IDLE_CHECKPOINT_EVERY_MS);
+    this.checkpointEvery.unref?.();
     this.warmUp();
     this.show(READY);
   }
@@ -145,6 +159,8 @@ export class ValidatorService {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     clearTimeout(this.readyTimer);
+    clearTimeout(this.checkpointTimer);
+    clearInterval(this.checkpointEvery);
     await Promise.allSettled(this.running);
     await this.screen.run(() => Promise.resolve());
   }
@@ -237,6 +253,19 @@ export class ValidatorService {
     this.readyTimer = setTimeout(() => this.show(READY), this.o.resultHoldMs ?? 3000);
     this.readyTimer.unref?.();
     this.housekeep(at);
+    clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = setTimeout(() => this.checkpointIfIdle(), IDLE_CHECKPOINT_AFTER_MS);
+    this.checkpointTimer.unref?.();
+  }
+
+  /** Checkpoints the WAL when no tap is under way (see DeviceStore.deferCheckpoints). */
+  private checkpointIfIdle(): void {
+    if (this.running.length > 0) return;
+    try {
+      this.o.store.checkpoint();
+    } catch (error) {
+      this.log.warn({ err: serializeError(error) }, 'checkpoint failed');
+    }
   }
 
   private housekeep(at: number): void {

@@ -32,7 +32,6 @@ import { sampleCard } from '../../kiosk/counter/sim-cards.ts';
 import type { CounterState } from '../../kiosk/counter/types.ts';
 import { waitForState } from '../../kiosk/counter/wait.ts';
 import { createPcscHub } from '../../kiosk/devices/pcsc.ts';
-import { loadOrCreateIdentity } from '../../kiosk/store/identity.ts';
 import { startBackend, writeDeviceConfig } from '../lib/backend-process.ts';
 import { startPrivatePcscd } from '../lib/pcscd.ts';
 import { machineLine, ms, summarize, writePerfSection } from './stats.ts';
@@ -60,17 +59,7 @@ pcscd.useIn(process.env);
 const backend = await startBackend({ dir: join(dir, 'backend') });
 backend.admin('import', 'residents', '--csv', SAMPLE_RESIDENTS);
 const deviceId = 'counter-bench-01';
-const identity = loadOrCreateIdentity(join(dir, 'device', 'data'), deviceId);
-backend.admin(
-  'device',
-  'add',
-  '--id',
-  deviceId,
-  '--role',
-  'counter',
-  '--public-key',
-  identity.publicKey,
-);
+backend.registerDevice(join(dir, 'device', 'data'), deviceId, 'counter');
 const configPath = writeDeviceConfig(join(dir, 'device'), {
   deviceId,
   role: 'counter',

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadOrCreateIdentity, type DeviceIdentity } from '../../kiosk/store/identity.ts';
 
 const MAIN = 'scripts/backend/main.ts';
 
@@ -17,6 +18,8 @@ export interface BackendProcess {
   readonly publicKey: string;
   readonly fleetKeyHex: string;
   admin(...args: string[]): unknown;
+  /** Makes (or loads) a device's identity in `deviceDataDir` and registers it for `role`. */
+  registerDevice(deviceDataDir: string, deviceId: string, role: string): DeviceIdentity;
   stop(): Promise<void>;
   start(): Promise<void>;
   dispose(): Promise<void>;
@@ -98,6 +101,20 @@ export async function startBackend(
     publicKey: init.publicKey,
     fleetKeyHex: readFileSync(join(dataDir, 'fleet.key'), 'utf8').trim(),
     admin: (...args) => runBackendCli(dataDir, args),
+    registerDevice(deviceDataDir, deviceId, role) {
+      const identity = loadOrCreateIdentity(deviceDataDir, deviceId);
+      runBackendCli(dataDir, [
+        'device',
+        'add',
+        '--id',
+        deviceId,
+        '--role',
+        role,
+        '--public-key',
+        identity.publicKey,
+      ]);
+      return identity;
+    },
     stop,
     start,
     async dispose() {

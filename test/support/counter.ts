@@ -13,7 +13,6 @@ import { SAMPLE_RESIDENTS } from '../../kiosk/counter/demo-backend.ts';
 import { createCupsPrinter } from '../../kiosk/devices/cups.ts';
 import { startPtyPair, type PtyPair } from '../../kiosk/devices/pty.ts';
 import { openSerialLink } from '../../kiosk/devices/serial.ts';
-import { loadOrCreateIdentity } from '../../kiosk/store/identity.ts';
 import { startBackend, writeDeviceConfig, type BackendProcess } from './backend.ts';
 import { TEST_QUEUE } from './cups.ts';
 import { startPcscStack, type PcscStack } from './pcsc.ts';
@@ -45,17 +44,7 @@ export async function startCounterRig(deviceId: string): Promise<CounterRig> {
     const backend = await startBackend();
     undo.push(() => backend.dispose());
     backend.admin('import', 'residents', '--csv', SAMPLE_RESIDENTS);
-    const identity = loadOrCreateIdentity(join(dir, 'data'), deviceId);
-    backend.admin(
-      'device',
-      'add',
-      '--id',
-      deviceId,
-      '--role',
-      'counter',
-      '--public-key',
-      identity.publicKey,
-    );
+    backend.registerDevice(join(dir, 'data'), deviceId, 'counter');
     const pty: PtyPair = await startPtyPair('kazasu-it-camera');
     undo.push(() => pty.stop());
     const camera = new FaceCameraSimulator(await openSerialLink(pty.simulatorPath));

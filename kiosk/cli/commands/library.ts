@@ -22,9 +22,8 @@ import { reportJson, reportLine } from '../../library/present.ts';
 import { exceptionsReport } from '../../library/report.ts';
 import { LibraryService } from '../../library/service.ts';
 import { serviceSettingsOf } from '../../library/settings.ts';
-import { loadOrCreateIdentity } from '../../store/identity.ts';
 import { openDeviceStore } from '../../store/open.ts';
-import { createSyncClient } from '../../sync/setup.ts';
+import { startBackgroundSync } from '../../sync/setup.ts';
 import { errorJson, type CliContext } from '../context.ts';
 
 export const libraryHelp = `kazasu library [--config FILE] [--scanner hid|stdin] [--no-cards] [--no-sync] [--json]
@@ -161,31 +160,17 @@ export async function libraryCommand(argv: string[], ctx: CliContext): Promise<n
     );
     closers.push(off, () => hub.close());
   }
-  const stopSync = new AbortController();
-  let syncing: Promise<void> = Promise.resolve();
-  if (!values['no-sync']) {
-    const identity = loadOrCreateIdentity(config.dataDir, config.deviceId);
-    const { client, close } = createSyncClient({
-      config,
-      store,
-      identity,
-      clock: systemClock,
-      logger: ctx.logger,
-    });
-    closers.push(close);
-    syncing = client
-      .run(config.sync.intervalSeconds * 1000, stopSync.signal)
-      .catch(() => undefined);
-  }
+  const sync = values['no-sync']
+    ? undefined
+    : startBackgroundSync({ config, store, clock: systemClock, logger: ctx.logger });
   service.start();
   ctx.err(
     `kazasu library: ${config.deviceId}; SIP2 ${l.sip2.host}:${l.sip2.port}${l.sip2.tls === false ? '' : ' (TLS)'}` +
       `; printer ${printer ? printer.state : 'none'}; scanner ${scannerKind}; ${store.checkouts.stats().pending} checkouts waiting to be forwarded`,
   );
   await ctx.interrupted;
-  stopSync.abort();
   await service.stop();
-  await syncing;
+  await sync?.stop();
   for (const close of closers.reverse()) await close();
   await system.close();
   await printer?.close();

@@ -48,6 +48,35 @@ const opt = (id: string) => ({ id }) as const;
 const many = (id: string) => ({ id, repeat: true }) as const;
 const screen = { screenMessage: many('AF'), printLine: many('AG') } as const;
 
+/**
+ * Checkout Response (12) and Renew Response (30) have the same fixed fields and fields
+ * (SIP2 2.00 §"Checkout Response", §"Renew Response").
+ */
+const CHECKOUT_LIKE_RESPONSE = {
+  fixed: [
+    ['ok', bit],
+    ['renewalOk', flag],
+    ['magneticMedia', tri],
+    ['desensitize', tri],
+    ['transactionDate', date],
+  ],
+  fields: {
+    institutionId: req('AO'),
+    patronId: req('AA'),
+    itemId: req('AB'),
+    titleId: opt('AJ'),
+    dueDate: opt('AH'),
+    feeType: opt('BT'),
+    securityInhibit: opt('CI'),
+    currencyType: opt('BH'),
+    feeAmount: opt('BV'),
+    mediaType: opt('CK'),
+    itemProperties: opt('CH'),
+    transactionId: opt('BK'),
+    ...screen,
+  },
+} as const;
+
 export const MESSAGES = {
   '93': {
     name: 'Login',
@@ -192,31 +221,7 @@ export const MESSAGES = {
       cancel: opt('BI'),
     },
   },
-  '12': {
-    name: 'Checkout Response',
-    fixed: [
-      ['ok', bit],
-      ['renewalOk', flag],
-      ['magneticMedia', tri],
-      ['desensitize', tri],
-      ['transactionDate', date],
-    ],
-    fields: {
-      institutionId: req('AO'),
-      patronId: req('AA'),
-      itemId: req('AB'),
-      titleId: opt('AJ'),
-      dueDate: opt('AH'),
-      feeType: opt('BT'),
-      securityInhibit: opt('CI'),
-      currencyType: opt('BH'),
-      feeAmount: opt('BV'),
-      mediaType: opt('CK'),
-      itemProperties: opt('CH'),
-      transactionId: opt('BK'),
-      ...screen,
-    },
-  },
+  '12': { name: 'Checkout Response', ...CHECKOUT_LIKE_RESPONSE },
   '09': {
     name: 'Checkin',
     fixed: [
@@ -303,31 +308,7 @@ export const MESSAGES = {
       feeAcknowledged: opt('BO'),
     },
   },
-  '30': {
-    name: 'Renew Response',
-    fixed: [
-      ['ok', bit],
-      ['renewalOk', flag],
-      ['magneticMedia', tri],
-      ['desensitize', tri],
-      ['transactionDate', date],
-    ],
-    fields: {
-      institutionId: req('AO'),
-      patronId: req('AA'),
-      itemId: req('AB'),
-      titleId: opt('AJ'),
-      dueDate: opt('AH'),
-      feeType: opt('BT'),
-      securityInhibit: opt('CI'),
-      currencyType: opt('BH'),
-      feeAmount: opt('BV'),
-      mediaType: opt('CK'),
-      itemProperties: opt('CH'),
-      transactionId: opt('BK'),
-      ...screen,
-    },
-  },
+  '30': { name: 'Renew Response', ...CHECKOUT_LIKE_RESPONSE },
   '35': {
     name: 'End Patron Session',
     fixed: [['transactionDate', date]],

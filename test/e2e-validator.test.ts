@@ -77,4 +77,18 @@ describe('validator rider screen', () => {
     await screenshot(page, 'validator-status');
     expect(await axe(page)).toEqual([]);
   });
+
+  it('the demo home page restarts the demo as another device, and the screen reconnects', async () => {
+    await page.goto(`${demo.url}#/`);
+    await page
+      .getByRole('button', { name: 'Library' })
+      .or(page.getByRole('button', { name: '図書館' }))
+      .click();
+    await page.waitForURL(/#\/library$/);
+    await page.goto(`${demo.url}#/status`);
+    await expect
+      .poll(() => page.locator('main h1').innerText(), { timeout: 30_000 })
+      .toContain('(library)');
+    expect(await axe(page)).toEqual([]);
+  }, 60_000);
 });

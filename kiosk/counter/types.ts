@@ -10,9 +10,11 @@
  * `discard` effect.
  */
 import type { MyNumberOutcome } from '../../shared/contracts/residents.ts';
+import type { CounterAuthMethod, STAFF_CHECK_REASONS } from '../../shared/contracts/ui/counter.ts';
+
 import type { AuditDraft } from '../audit/schema.ts';
 
-export type AuthMethod = 'pin' | 'face' | 'staff-check';
+export type AuthMethod = CounterAuthMethod;
 
 /** A secret typed by a person: ASCII digits, owned by whoever receives it, zeroed after use. */
 export type Secret = Uint8Array;
@@ -43,13 +45,6 @@ export type FaceFailure =
   | 'camera-busy';
 
 /** Why staff checked the holder against the card face themselves (recorded, audited). */
-export const STAFF_CHECK_REASONS = [
-  'pin-forgotten',
-  'pin-blocked',
-  'face-not-matched',
-  'camera-unavailable',
-  'other',
-] as const;
 export type StaffCheckReason = (typeof STAFF_CHECK_REASONS)[number];
 
 /**

@@ -28,8 +28,13 @@ import { FareEngine } from './fare-engine.ts';
 import { readCardId, type CardId } from './identify.ts';
 import { READY, presentDecision } from './present.ts';
 
-/** A checkpoint this long after the last tap, and at least this often while idle. */
-const IDLE_CHECKPOINT_AFTER_MS = 300;
+interface Recorded {
+  readonly decision: TapDecision;
+  readonly recorded: TapRecorded;
+  readonly deviceSeq: number | undefined;
+}
+
+/** How often the WAL is checkpointed when no tap is under way. */
 const IDLE_CHECKPOINT_EVERY_MS = 2000;
 
 /** The rider display as the service needs it (ValidatorDisplay, or nothing fitted). */
@@ -112,10 +117,7 @@ export class ValidatorService {
   private unsubscribe: (() => void) | undefined;
   private running: Promise<void>[] = [];
   private lastHousekeeping: number | undefined;
-  private checkpointTimer: NodeJS.Timeout | undefined;
   private checkpointEvery: NodeJS.Timeout | undefined;
-  /** When the current tap's commit began (monotonic), for its timing. */
-  private commitStarted = 0;
 
   constructor(options: ValidatorServiceOptions) {
     this.o = options;
@@ -131,7 +133,7 @@ export class ValidatorService {
     } catch (error) {
       this.log.warn({ err: serializeError(error) }, 'checkpoints stay automatic');
     }
-    // Checkpoints run between taps; the interval covers a quiet bus whose sync wrote datasets.
+    // Checkpoints run between taps (and on a quiet bus, after sync wrote datasets).
     this.checkpointEvery = setInterval(() => this.checkpointIfIdle(), IDLE_CHECKPOINT_EVERY_MS);
     this.checkpointEvery.unref?.();
     this.warmUp();
@@ -159,7 +161,6 @@ export class ValidatorService {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     clearTimeout(this.readyTimer);
-    clearTimeout(this.checkpointTimer);
     clearInterval(this.checkpointEvery);
     await Promise.allSettled(this.running);
     await this.screen.run(() => Promise.resolve());
@@ -217,7 +218,7 @@ export class ValidatorService {
     const card: CardId = await this.readCard(reader, mute);
     const cardDone = this.o.clock.monotonic();
     const at = this.o.clock.now();
-    const { decision, recorded, deviceSeq } = this.decideAndRecord(card, at);
+    const { decision, recorded, deviceSeq, commitStarted } = this.decideAndRecord(card, at);
     const done = this.o.clock.monotonic();
     const report: TapReport = {
       reader,
@@ -230,7 +231,7 @@ export class ValidatorService {
       timings: {
         cardMs: cardDone - started,
         ownMs: done - cardDone,
-        commitMs: done - this.commitStarted,
+        commitMs: done - commitStarted,
         totalMs: done - started,
       },
     };
@@ -253,9 +254,6 @@ export class ValidatorService {
     this.readyTimer = setTimeout(() => this.show(READY), this.o.resultHoldMs ?? 3000);
     this.readyTimer.unref?.();
     this.housekeep(at);
-    clearTimeout(this.checkpointTimer);
-    this.checkpointTimer = setTimeout(() => this.checkpointIfIdle(), IDLE_CHECKPOINT_AFTER_MS);
-    this.checkpointTimer.unref?.();
   }
 
   /** Checkpoints the WAL when no tap is under way (see DeviceStore.deferCheckpoints). */
@@ -285,10 +283,7 @@ export class ValidatorService {
   }
 
   /** The synchronous part of a tap: no await between the lookup and the commit. */
-  private decideAndRecord(
-    card: CardId,
-    at: number,
-  ): { decision: TapDecision; recorded: TapRecorded; deviceSeq: number | undefined } {
+  private decideAndRecord(card: CardId, at: number): Recorded & { commitStarted: number } {
     const { store } = this.o;
     let identity: TapIdentity;
     let status: TokenStatus | undefined;
@@ -322,7 +317,18 @@ export class ValidatorService {
       fares: this.fareEngine(),
       policy: this.o.policy,
     });
-    this.commitStarted = this.o.clock.monotonic();
+    const commitStarted = this.o.clock.monotonic();
+    return { ...this.record(decision, identity, token, at), commitStarted };
+  }
+
+  /** What the decision leaves in the store: the ride, or the tap that was not one. */
+  private record(
+    decision: TapDecision,
+    identity: TapIdentity,
+    token: Buffer | undefined,
+    at: number,
+  ): Recorded {
+    const { store } = this.o;
     try {
       const ride = rideToRecord(decision);
       if (ride && token) {

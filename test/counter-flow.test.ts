@@ -1,11 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { sampleCard } from '../kiosk/counter/sim-cards.ts';
-import { waitForState } from '../kiosk/counter/wait.ts';
-import type { CounterState } from '../kiosk/counter/types.ts';
 import {
   ascii,
   printedText,
   squeeze,
+  counterKit,
   startCounterRig,
   type CounterRig,
 } from './support/counter.ts';
@@ -13,10 +12,7 @@ import {
 // The counter flow through the real parts: pcscd + vpcd with simulated My Number Cards, the
 // face camera simulator on a socat pty, the reference backend on loopback, CUPS with cups-pdf.
 let rig: CounterRig;
-const service = () => rig.counter.service;
-const until = (ok: (s: CounterState) => boolean, what: string) =>
-  waitForState(service(), ok, what, 20_000);
-const phase = (p: CounterState['phase']) => until((s) => s.phase === p, p);
+const { service, until, phase, reset } = counterKit(() => rig);
 
 beforeAll(async () => {
   rig = await startCounterRig('counter-it-flow');
@@ -24,13 +20,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await rig?.dispose();
 });
-afterEach(async () => {
-  if (service().state.phase !== 'idle') service().closeCase();
-  await service().settled();
-  for (const i of [0, 1]) if (rig.stack.slot(i).slot.card) await rig.stack.remove(i);
-  rig.camera.queue.length = 0;
-  rig.camera.side.silent = false;
-});
+afterEach(reset);
 
 const STAFF = {
   relation: '本人',

@@ -4,8 +4,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../shared/clock.ts';
 import { BackendResidents } from '../kiosk/counter/residents-client.ts';
 import { sampleCard } from '../kiosk/counter/sim-cards.ts';
-import type { CounterState } from '../kiosk/counter/types.ts';
-import { waitForState } from '../kiosk/counter/wait.ts';
 import { loadOrCreateIdentity } from '../kiosk/store/identity.ts';
 import { BackendApi } from '../kiosk/sync/api.ts';
 import { createNodeTransport } from '../kiosk/sync/transport.ts';
@@ -13,16 +11,14 @@ import {
   ascii,
   printedText,
   squeeze,
+  counterKit,
   startCounterRig,
   type CounterRig,
 } from './support/counter.ts';
 
 // Household visits, the offline counter, and the look-up route, through the real parts.
 let rig: CounterRig;
-const service = () => rig.counter.service;
-const until = (ok: (s: CounterState) => boolean, what: string) =>
-  waitForState(service(), ok, what, 20_000);
-const phase = (p: CounterState['phase']) => until((s) => s.phase === p, p);
+const { service, until, phase, reset } = counterKit(() => rig);
 
 beforeAll(async () => {
   rig = await startCounterRig('counter-it-household');
@@ -30,11 +26,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await rig?.dispose();
 });
-afterEach(async () => {
-  if (service().state.phase !== 'idle') service().closeCase();
-  await service().settled();
-  for (const i of [0, 1]) if (rig.stack.slot(i).slot.card) await rig.stack.remove(i);
-});
+afterEach(reset);
 
 async function readByPin(
   reader: number,

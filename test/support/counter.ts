@@ -9,6 +9,9 @@ import { loadCaKeyFile } from '../../reader/mynumber/trust.ts';
 import { loadConfig } from '../../kiosk/config/load.ts';
 import { cupsPdfOutput } from '../../kiosk/counter/compose-forms.ts';
 import { createCounter, type Counter } from '../../kiosk/counter/compose.ts';
+import type { CounterService } from '../../kiosk/counter/service.ts';
+import type { CounterState } from '../../kiosk/counter/types.ts';
+import { waitForState } from '../../kiosk/counter/wait.ts';
 import { SAMPLE_RESIDENTS } from '../../kiosk/counter/demo-backend.ts';
 import { createCupsPrinter } from '../../kiosk/devices/cups.ts';
 import { startPtyPair, type PtyPair } from '../../kiosk/devices/pty.ts';
@@ -100,3 +103,23 @@ export function printedText(path: string): string {
 export const squeeze = (text: string): string => text.replace(/[ \u3000]+/g, '');
 
 export const ascii = (text: string): Uint8Array => new TextEncoder().encode(text);
+
+/**
+ * What the counter integration files share around a rig: waiting for the flow's state, and
+ * putting the counter back to idle between tests (case closed, readers empty, camera answering
+ * with nothing queued).
+ */
+export function counterKit(rig: () => CounterRig) {
+  const service = (): CounterService => rig().counter.service;
+  const until = (ok: (s: CounterState) => boolean, what: string): Promise<void> =>
+    waitForState(service(), ok, what, 20_000);
+  const phase = (p: CounterState['phase']): Promise<void> => until((s) => s.phase === p, p);
+  const reset = async (): Promise<void> => {
+    if (service().state.phase !== 'idle') service().closeCase();
+    await service().settled();
+    for (const i of [0, 1]) if (rig().stack.slot(i).slot.card) await rig().stack.remove(i);
+    rig().camera.queue.length = 0;
+    rig().camera.side.silent = false;
+  };
+  return { service, until, phase, reset };
+}

@@ -12,23 +12,12 @@ import { Outbox } from '../store/outbox.ts';
 import { countingBytes, createDb, manualClock } from '../store/testing.ts';
 import { CounterService } from './service.ts';
 import { sampleCard } from './sim-cards.ts';
-import { FakeForms, FakeResidents } from './testing.ts';
+import { FakeForms, FakeResidents, MIKIYA_RECORD } from './testing.ts';
 
 const CA_KEYS = loadCaKeyFile('reader/sim/profiles/sim-cv-ca-keys.json');
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-const MIKIYA: ResidentRecord = {
-  residentId: '0001001',
-  name: '黒桐 幹也',
-  nameKana: 'コクトウ ミキヤ',
-  birthDate: '1980-02-17',
-  sex: 'male',
-  address: '東京都清瀬市観布子南12-7-202',
-  householdId: 'H0001',
-  householderName: '黒桐 幹也',
-  relationship: '世帯主',
-  householdSize: 2,
-};
+const MIKIYA = MIKIYA_RECORD;
 const AZAKA: ResidentRecord = {
   ...MIKIYA,
   residentId: '0001002',

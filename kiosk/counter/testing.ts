@@ -16,6 +16,20 @@ import {
 import type { CounterForms, PreparedForms, PrintOutcome, ProcedureInfo } from './forms-port.ts';
 import type { Answer, ResidentService } from './residents-client.ts';
 
+/** The default simulated card's holder as the resident register holds him (two in the household). */
+export const MIKIYA_RECORD: ResidentRecord = {
+  residentId: '0001001',
+  name: '黒桐 幹也',
+  nameKana: 'コクトウ ミキヤ',
+  birthDate: '1980-02-17',
+  sex: 'male',
+  address: '東京都清瀬市観布子南12-7-202',
+  householdId: 'H0001',
+  householderName: '黒桐 幹也',
+  relationship: '世帯主',
+  householdSize: 2,
+};
+
 const key = (q: LookupRequest): string =>
   [normaliseName(q.name), q.birthDate, q.sex, normaliseAddress(q.address)].join('|');
 

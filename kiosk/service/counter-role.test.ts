@@ -15,7 +15,7 @@ import type { Counter } from '../counter/compose.ts';
 import type { CounterForms, PrintOutcome } from '../counter/forms-port.ts';
 import { CounterService } from '../counter/service.ts';
 import { sampleCard } from '../counter/sim-cards.ts';
-import { FakeResidents } from '../counter/testing.ts';
+import { FakeResidents, MIKIYA_RECORD } from '../counter/testing.ts';
 import { fillForms, loadTemplates } from '../forms/index.ts';
 import { Outbox } from '../store/outbox.ts';
 import { countingBytes, createDb, manualClock } from '../store/testing.ts';
@@ -26,18 +26,7 @@ import { LocalApi } from './local-api.ts';
 import { healthTransport } from './probe-testing.ts';
 
 const CA_KEYS = loadCaKeyFile('reader/sim/profiles/sim-cv-ca-keys.json');
-const MIKIYA: ResidentRecord = {
-  residentId: '0001001',
-  name: '黒桐 幹也',
-  nameKana: 'コクトウ ミキヤ',
-  birthDate: '1980-02-17',
-  sex: 'male',
-  address: '東京都清瀬市観布子南12-7-202',
-  householdId: 'H0001',
-  householderName: '黒桐 幹也',
-  relationship: '世帯主',
-  householdSize: 1,
-};
+const MIKIYA: ResidentRecord = { ...MIKIYA_RECORD, householdSize: 1 };
 const MY_NUMBER = '537686677188';
 
 /** The shipped templates filled for real; preflight flags and the printer as a test sets them. */

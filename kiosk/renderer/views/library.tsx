@@ -190,7 +190,12 @@ export function LibraryView(): ReactNode {
     <section className="library" data-testid="library-screen" data-phase={view.phase}>
       <Banners view={view} />
       {body}
-      <p className="sr-only" aria-live="polite" aria-atomic="true" data-testid="library-live">
+      <p
+        className="visually-hidden"
+        aria-live="polite"
+        aria-atomic="true"
+        data-testid="library-live"
+      >
         {view.notice ? pick(view.notice.text) : ''}
       </p>
     </section>

@@ -81,6 +81,23 @@ describe('evenGlyphs', () => {
     expect(() => evenGlyphs(font)).toThrow(FormsError);
   });
 
+  it('refuses a head table too short for the fields it reads and writes', () => {
+    // fast-check's counterexample (seed 447821338): the head record's length set to 0.
+    const font = syntheticFont([3, 5, 2, 9]);
+    font[43] = 0;
+    expect(() => evenGlyphs(font)).toThrow(/head table is too short/);
+    expect(() => evenGlyphs(font)).toThrow(expect.objectContaining({ code: 'forms/font-invalid' }));
+  });
+
+  it('refuses a font that lists one table twice', () => {
+    const font = syntheticFont([3, 5]);
+    font.set(
+      [...'glyf'].map((c) => c.charCodeAt(0)),
+      12 + 16 * 2,
+    ); // the loca record becomes a second glyf
+    expect(() => evenGlyphs(font)).toThrow(expect.objectContaining({ code: 'forms/font-invalid' }));
+  });
+
   it('never throws anything but forms/font-invalid, whatever the bytes', () => {
     const font = syntheticFont([3, 5, 2, 9]);
     fc.assert(

@@ -77,6 +77,11 @@ export class SfntReader {
       const tag = String.fromCharCode(...this.bytes.subarray(rec, rec + 4));
       const t = { tag, offset: this.u32(rec + 8), length: this.u32(rec + 12) };
       this.need(t.offset, t.length, `${tag} table`);
+      if (out.has(tag)) {
+        throw new FormsError('forms/font-invalid', `the font lists its ${tag} table twice`, {
+          details: { offset: rec, what: tag },
+        });
+      }
       out.set(tag, t);
     }
     return out;
@@ -92,10 +97,12 @@ export function evenGlyphs(font: Uint8Array): Uint8Array {
   const loca = tables.get('loca');
   const glyf = tables.get('glyf');
   if (!head || !maxp || !loca || !glyf) return font; // CFF outlines: nothing to repair
+  inside(head, HEAD_INDEX_TO_LOC_FORMAT + 2);
+  inside(maxp, MAXP_NUM_GLYPHS + 2);
   const long = r.u16(head.offset + HEAD_INDEX_TO_LOC_FORMAT) === 1;
   const glyphs = r.u16(maxp.offset + MAXP_NUM_GLYPHS);
   const width = long ? 4 : 2;
-  r.need(loca.offset, (glyphs + 1) * width, 'loca table');
+  inside(loca, (glyphs + 1) * width);
   const offsets: number[] = [];
   for (let i = 0; i <= glyphs; i += 1) {
     offsets.push(long ? r.u32(loca.offset + i * 4) : r.u16(loca.offset + i * 2) * 2);
@@ -136,6 +143,15 @@ export function evenGlyphs(font: Uint8Array): Uint8Array {
     ['head', newHead],
   ]);
   return rebuild(font, [...tables.values()], replaced);
+}
+
+/** A table too short for the fields read from it is as malformed as one past the file's end. */
+function inside(table: TableRecord, length: number): void {
+  if (table.length < length) {
+    throw new FormsError('forms/font-invalid', `the font's ${table.tag} table is too short`, {
+      details: { offset: table.offset, length: table.length, what: table.tag },
+    });
+  }
 }
 
 /**

@@ -80,7 +80,7 @@ export function libraryRig(options: RigOptions): Rig {
   installPatronCache(store, TEST_FLEET_KEY, demoPatronCache(), clock.now());
   const { client, system } = simLibrarySystem(options.connect, clock, options.timeoutMs);
   const printer = options.printerLink
-    ? new ReceiptPrinter(options.printerLink, { timeoutMs: 300, printTimeoutMs: 2000 })
+    ? new ReceiptPrinter(options.printerLink, { timeoutMs: 1000, printTimeoutMs: 2000 })
     : undefined;
   const service = new LibraryService({
     clock,

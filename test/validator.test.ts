@@ -7,7 +7,9 @@ import { ValidatorDisplaySimulator } from '../hardware/validator-display/simulat
 import { startPtyPair, type PtyPair } from '../kiosk/devices/pty.ts';
 import { openSerialLink } from '../kiosk/devices/serial.ts';
 import { loadConfig } from '../kiosk/config/load.ts';
+import { waitUntil } from '../kiosk/library/testing.ts';
 import { loadOrCreateIdentity } from '../kiosk/store/identity.ts';
+import type { TapDurable } from '../kiosk/validator/service.ts';
 import { createSimulatedCard, felicaCardWithIdm } from '../reader/sim/factory.ts';
 import type { SimulatedCard } from '../reader/sim/card.ts';
 import { CardSlot } from '../reader/sim/slot.ts';
@@ -40,13 +42,16 @@ interface TapLine {
   allowanceLeft: number | null;
   recorded: string;
   card: string;
+  deviceSeq: number | null;
   timings: { totalMs: number };
 }
 
-/** A running `kazasu validator --json`, its tap lines as they arrive. */
+/** A running `kazasu validator --json --durable`, its tap lines as they arrive. */
 interface Validator {
   readonly child: ChildProcess;
   readonly taps: TapLine[];
+  /** The device sequence numbers of recorded taps reported on disk (the --durable lines). */
+  readonly durable: (number | null)[];
   readonly stderr: () => string;
   nextTap(): Promise<TapLine>;
 }
@@ -54,12 +59,13 @@ interface Validator {
 function startValidator(): Promise<Validator> {
   const child = spawn(
     process.execPath,
-    ['scripts/kazasu.js', 'validator', '--json', '--config', config],
+    ['scripts/kazasu.js', 'validator', '--json', '--durable', '--config', config],
     {
       env: { ...process.env, KAZASU_LOG_LEVEL: 'warn', PCSCLITE_CSOCK_NAME: pcscd.socketPath },
     },
   );
   const taps: TapLine[] = [];
+  const durable: (number | null)[] = [];
   const waiting: ((t: TapLine) => void)[] = [];
   let buffer = '';
   let stderr = '';
@@ -67,8 +73,13 @@ function startValidator(): Promise<Validator> {
     buffer += d.toString();
     let nl: number;
     while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = JSON.parse(buffer.slice(0, nl)) as TapLine;
+      const parsed = JSON.parse(buffer.slice(0, nl)) as TapLine | { durable: TapDurable };
       buffer = buffer.slice(nl + 1);
+      if ('durable' in parsed) {
+        durable.push(parsed.durable.deviceSeq ?? null);
+        continue;
+      }
+      const line = parsed;
       const w = waiting.shift();
       if (w) w(line);
       else taps.push(line);
@@ -83,6 +94,7 @@ function startValidator(): Promise<Validator> {
         resolve({
           child,
           taps,
+          durable,
           stderr: () => stderr,
           nextTap: () =>
             new Promise<TapLine>((res, rej) => {
@@ -250,6 +262,8 @@ describe('kazasu validator', () => {
       reason: { code: 'category-fare' },
     });
     await displayShows('シニア割引 100円', { led: 'green', beep: 'accept' });
+    // the record reached the disk after the decision, and the validator said so
+    await waitUntil(() => validator?.durable.includes(first.deviceSeq) ?? false);
     const second = await tap(felicaCardWithIdm(SENIOR));
     expect(second).toMatchObject({ outcome: 'already-validated', recorded: 'none' });
     await displayShows('処理済みです');

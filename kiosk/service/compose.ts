@@ -89,6 +89,7 @@ export async function startKiosk(o: StartKioskOptions): Promise<RunningKiosk> {
       display,
       cardTimeoutMs: v.cardTimeoutMs,
       resultHoldMs: v.resultHoldMs,
+      fsync: v.fsync,
       housekeeping: {
         everyMs: 10 * 60_000,
         retentionMs: config.sync.retentionDays * 86_400_000,

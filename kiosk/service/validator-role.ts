@@ -10,7 +10,11 @@ import type { DeviceStore } from '../store/store.ts';
 import type { ValidatorPolicy } from '../validator/decide.ts';
 import type { ReconnectingDisplay } from '../validator/display-link.ts';
 import { presentDecision } from '../validator/present.ts';
-import { ValidatorService, type TapReport } from '../validator/service.ts';
+import {
+  ValidatorService,
+  type TapReport,
+  type ValidatorServiceOptions,
+} from '../validator/service.ts';
 import type { DeviceReport, RoleController } from './kiosk-service.ts';
 import type { LocalApi } from './local-api.ts';
 
@@ -47,6 +51,7 @@ export interface ValidatorRoleOptions {
   readonly display?: ReconnectingDisplay | undefined;
   readonly cardTimeoutMs?: number;
   readonly resultHoldMs?: number;
+  readonly fsync?: ValidatorServiceOptions['fsync'];
   readonly housekeeping?: { everyMs: number; retentionMs: number; recentTapMs: number };
   readonly logger?: Logger;
 }
@@ -79,6 +84,7 @@ export class ValidatorRole implements RoleController {
       ...(o.fareTable ? { fareTable: o.fareTable } : {}),
       ...(o.cardTimeoutMs ? { cardTimeoutMs: o.cardTimeoutMs } : {}),
       ...(o.resultHoldMs ? { resultHoldMs: o.resultHoldMs } : {}),
+      ...(o.fsync ? { fsync: o.fsync } : {}),
       ...(o.housekeeping ? { housekeeping: o.housekeeping } : {}),
       ...(o.logger ? { logger: o.logger } : {}),
     });

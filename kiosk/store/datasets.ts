@@ -14,7 +14,7 @@ import type {
   Manifest,
 } from '../../shared/contracts/sync/datasets.ts';
 import { DATASET_NAMES, rowKey } from '../../shared/contracts/sync/datasets.ts';
-import type { Statement, WritableDb } from './db.ts';
+import { withoutFsync, type Statement, type WritableDb } from './db.ts';
 import { StoreError, toStoreError } from './errors.ts';
 import { datasetTables, type TableOps } from './dataset-tables.ts';
 
@@ -107,14 +107,7 @@ export class DatasetStore {
         if (!open) throw new TypeError('snapshot writer is closed');
         // Staged rows need no fsync of their own: they are garbage until the activating commit,
         // which (like every other commit) runs with synchronous = FULL and makes them durable.
-        this.write('writing a snapshot chunk', () => {
-          this.db.pragma('synchronous = NORMAL');
-          try {
-            addChunk(chunk);
-          } finally {
-            this.db.pragma('synchronous = FULL');
-          }
-        });
+        this.write('writing a snapshot chunk', () => withoutFsync(this.db, () => addChunk(chunk)));
         rows += chunk.length;
       },
       commit: (appliedAt) => {

@@ -19,3 +19,19 @@ export interface Migration {
   readonly name: string;
   readonly up: (db: WritableDb) => void;
 }
+
+/**
+ * Runs `write` with its commits left in the OS page cache (`synchronous = NORMAL`: in WAL mode
+ * SQLite then writes the frames without an fsync), and puts the connection back to the
+ * `synchronous = FULL` every other commit runs with (open.ts). Atomicity is unchanged; what is
+ * deferred is only the wait for the disk, which the caller either does not need (staged rows
+ * that a later FULL commit covers) or does itself afterwards (DeviceStore.flushWal).
+ */
+export function withoutFsync<T>(db: WritableDb, write: () => T): T {
+  db.pragma('synchronous = NORMAL');
+  try {
+    return write();
+  } finally {
+    db.pragma('synchronous = FULL');
+  }
+}

@@ -29,8 +29,9 @@ const DEFAULT_CACHE_KIB = 16 * 1024;
 
 /**
  * Opens (creating if need be) the device database for writing, in WAL mode with
- * `synchronous = FULL` — a bus loses power with the ignition, and an acknowledged tap must
- * survive that — and brings the schema up to date.
+ * `synchronous = FULL` (a bus loses power with the ignition, and an acknowledged write must
+ * survive that; a validator's tap commits without the wait and flushes the WAL right after,
+ * DeviceStore.withoutFsync and flushWal), and brings the schema up to date.
  */
 export function openWritableDb(path: string, options: OpenOptions = {}): WritableDb {
   return guard('opening the local database', () => {

@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
 import type { Manifest } from '../../shared/contracts/sync/datasets.ts';
 import { hasErrorCode } from '../../shared/errors.ts';
+import { withoutFsync } from './db.ts';
+import { DATABASE_FILE, openDeviceStore, openWritableDb } from './open.ts';
 import { DeviceStore } from './store.ts';
 import { countingBytes, createDb, manualClock, memoryStore } from './testing.ts';
 
@@ -133,5 +138,93 @@ describe('device store', () => {
     expect(store.syncState.acquireLease('a', 102, 200)).toBe(false);
     store.syncState.releaseLease('b');
     expect(store.syncState.acquireLease('a', 102, 200)).toBe(true);
+  });
+});
+
+describe('commits without fsync, then flushed', () => {
+  it('withoutFsync commits with synchronous = NORMAL and puts FULL back, also when the write throws', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kazasu-store-'));
+    const db = openWritableDb(join(dir, 'device.db'));
+    try {
+      const mode = (): unknown => db.pragma('synchronous', { simple: true });
+      expect(mode()).toBe(2); // FULL
+      expect(withoutFsync(db, () => mode())).toBe(1); // NORMAL
+      expect(mode()).toBe(2);
+      expect(() =>
+        withoutFsync(db, () => {
+          throw new TypeError('a write that fails');
+        }),
+      ).toThrow('a write that fails');
+      expect(mode()).toBe(2);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('flushWal syncs the WAL file, and has nothing to do in memory or once the WAL is gone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kazasu-store-'));
+    const clock = manualClock();
+    const store = openDeviceStore({ dataDir: dir, deviceId: 'bus-0042', clock });
+    try {
+      const e = store.withoutFsync(() =>
+        store.recordTapEvent('ride.unidentified', { reason: 'unknown-card', routeId: 'R1' }),
+      );
+      expect(existsSync(join(dir, `${DATABASE_FILE}-wal`))).toBe(true);
+      await expect(store.flushWal()).resolves.toBeUndefined();
+      expect(store.outbox.pending(10).map((p) => p.deviceSeq)).toEqual([e.deviceSeq]);
+    } finally {
+      store.close();
+    }
+    expect(existsSync(join(dir, `${DATABASE_FILE}-wal`))).toBe(false); // the close checkpointed it
+    await expect(store.flushWal()).resolves.toBeUndefined();
+    await expect(memoryStore().flushWal()).resolves.toBeUndefined();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a burst of flushes shares two syncs: the one under way and one after it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kazasu-store-'));
+    const store = openDeviceStore({ dataDir: dir, deviceId: 'bus-0042', clock: manualClock() });
+    const syncs = vi.spyOn(
+      DeviceStore.prototype as unknown as { syncWal: () => Promise<void> },
+      'syncWal',
+    );
+    try {
+      const burst = Array.from({ length: 200 }, () => store.flushWal());
+      await Promise.all(burst);
+      expect(syncs).toHaveBeenCalledTimes(2);
+      await store.flushWal(); // and once the burst is over, a flush of its own
+      expect(syncs).toHaveBeenCalledTimes(3);
+    } finally {
+      syncs.mockRestore();
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('checkpoint copies the WAL, restarts it with its own note, and does nothing while nothing is written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kazasu-store-'));
+    const db = openWritableDb(join(dir, DATABASE_FILE));
+    const clock = manualClock(Date.parse('2026-12-01T09:00:00+09:00'));
+    const store = new DeviceStore(db, 'bus-0042', clock, countingBytes);
+    const walFrames = (): unknown =>
+      (db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]?.log;
+    try {
+      store.recordTapEvent('ride.unidentified', { reason: 'unknown-card', routeId: 'R1' });
+      const done = store.checkpoint();
+      expect(done).toEqual({ at: clock.now(), frames: expect.any(Number) as number });
+      expect(done!.frames).toBeGreaterThan(0);
+      expect(store.lastCheckpoint()).toEqual(done);
+      // the note was the first write after the checkpoint: the WAL started again with it
+      expect(walFrames()).toBe(1);
+      clock.advance(60_000);
+      expect(store.checkpoint()).toBeUndefined(); // nothing written since: no write, no sync
+      expect(store.lastCheckpoint()).toEqual(done);
+      store.recordTapEvent('ride.unidentified', { reason: 'unknown-card', routeId: 'R1' });
+      expect(store.checkpoint()).toMatchObject({ at: clock.now() });
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@
  * database to one device id, writes business records together with their outbox events, and
  * prunes what is no longer needed.
  */
+import { open, type FileHandle } from 'node:fs/promises';
 import type {
   REFUSED_RIDE_EVENT_TYPE,
   UNIDENTIFIED_RIDE_EVENT_TYPE,
@@ -16,7 +17,7 @@ import {
 } from '../../shared/contracts/sync/rides.ts';
 import { describeIssues, parseWire } from '../../shared/contracts/sync/wire.ts';
 import type { Clock } from '../../shared/clock.ts';
-import type { Statement, WritableDb } from './db.ts';
+import { withoutFsync, type Statement, type WritableDb } from './db.ts';
 import { CheckoutStore } from './checkouts.ts';
 import { DatasetStore } from './datasets.ts';
 import { guard, StoreError } from './errors.ts';
@@ -29,6 +30,19 @@ export interface PruneReport {
   readonly localRides: number;
   readonly datasetRows: number;
   readonly recentTaps: number;
+}
+
+/** What `PRAGMA wal_checkpoint` answers, in WAL frames. */
+interface WalCheckpointResult {
+  readonly busy: number;
+  readonly log: number;
+  readonly checkpointed: number;
+}
+
+/** A complete WAL checkpoint (migration 0090). */
+export interface LastCheckpoint {
+  readonly at: number;
+  readonly frames: number;
 }
 
 /** A card's last tap on this device (migration 0060). */
@@ -46,8 +60,21 @@ export class DeviceStore {
   readonly syncState: SyncState;
   /** Library self-checkouts and their store-and-forward queue (migration 0070). */
   readonly checkouts: CheckoutStore;
+  /** total_changes() right after the last complete checkpoint was noted. */
+  private changesAtCheckpoint: number | undefined;
+  /** The WAL flush under way, and the one that callers arriving meanwhile wait for. */
+  private flushing: Promise<void> | undefined;
+  private nextFlush: Promise<void> | undefined;
   private readonly s: Record<
-    'localRide' | 'pruneRides' | 'cursor' | 'lastTap' | 'rememberTap' | 'pruneTaps',
+    | 'localRide'
+    | 'pruneRides'
+    | 'cursor'
+    | 'lastTap'
+    | 'rememberTap'
+    | 'pruneTaps'
+    | 'totalChanges'
+    | 'noteCheckpoint'
+    | 'lastCheckpoint',
     Statement
   >;
 
@@ -82,6 +109,12 @@ export class DeviceStore {
            paid_yen = excluded.paid_yen`,
       ),
       pruneTaps: db.prepare(`DELETE FROM recent_taps WHERE at < ?`),
+      totalChanges: db.prepare(`SELECT total_changes()`).pluck(),
+      noteCheckpoint: db.prepare(
+        `INSERT INTO checkpoints (id, at, frames) VALUES (1, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET at = excluded.at, frames = excluded.frames`,
+      ),
+      lastCheckpoint: db.prepare(`SELECT at, frames FROM checkpoints WHERE id = 1`),
     };
   }
 
@@ -183,9 +216,89 @@ export class DeviceStore {
     guard('deferring checkpoints', () => this.db.pragma('wal_autocheckpoint = 0'));
   }
 
-  /** Copies what it can of the WAL into the database without waiting for readers (PASSIVE). */
-  checkpoint(): void {
-    guard('checkpointing', () => this.db.pragma('wal_checkpoint(PASSIVE)'));
+  /**
+   * Copies what it can of the WAL into the database without waiting for readers (PASSIVE), and
+   * nothing when this connection wrote nothing since the last complete checkpoint (an idle bus
+   * does not wear its storage). After a complete one the next write restarts the WAL, and SQLite
+   * syncs the new WAL header with that write; noting the checkpoint is that write, so the sync
+   * happens here, between taps, and not inside the next tap's commit.
+   */
+  checkpoint(): LastCheckpoint | undefined {
+    return guard('checkpointing', () => {
+      if (this.s.totalChanges.get() === this.changesAtCheckpoint) return undefined;
+      const [r] = this.db.pragma('wal_checkpoint(PASSIVE)') as WalCheckpointResult[];
+      if (!r || r.busy !== 0 || r.checkpointed !== r.log) return undefined; // readers: next time
+      const done = { at: this.clock.now(), frames: r.log };
+      withoutFsync(this.db, () => this.s.noteCheckpoint.run(done.at, done.frames));
+      this.changesAtCheckpoint = this.s.totalChanges.get() as number;
+      return done;
+    });
+  }
+
+  /** The last complete checkpoint this database noted (for the status page and tests). */
+  lastCheckpoint(): LastCheckpoint | undefined {
+    return guard(
+      'reading the last checkpoint',
+      () => this.s.lastCheckpoint.get() as LastCheckpoint | undefined,
+    );
+  }
+
+  /**
+   * Runs `write` (one or more transactions) without waiting for the disk in its commits; the
+   * caller makes them durable with `flushWal()`. A validator does this so the rider's decision
+   * does not wait on the fsync, which then runs beside the display update (docs/perf.md).
+   */
+  withoutFsync<T>(write: () => T): T {
+    return guard('writing without fsync', () => withoutFsync(this.db, write));
+  }
+
+  /**
+   * Makes every commit so far durable: fdatasync of the WAL file, on libuv's thread pool, so the
+   * event loop goes on meanwhile. (fsync flushes the file, whichever descriptor wrote it.) One
+   * flush runs at a time: callers that come while one is under way share the next one, which
+   * starts when it ends, so a burst of taps never piles up open files or syncs. A checkpoint
+   * that ran in between has already synced the WAL, so this is then cheap.
+   */
+  flushWal(): Promise<void> {
+    if (this.db.memory) return Promise.resolve();
+    if (!this.flushing) {
+      const flushing = this.syncWal().finally(() => {
+        if (this.flushing === flushing) this.flushing = undefined;
+      });
+      this.flushing = flushing;
+      return flushing;
+    }
+    this.nextFlush ??= this.flushing
+      .catch(() => undefined)
+      .then(() => {
+        this.nextFlush = undefined;
+        return this.flushWal();
+      });
+    return this.nextFlush;
+  }
+
+  private async syncWal(): Promise<void> {
+    let file: FileHandle;
+    try {
+      file = await open(`${this.db.name}-wal`, 'r');
+    } catch (error) {
+      // No WAL file: the last connection's close checkpointed it into the synced database.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw new StoreError('store/io', 'the write-ahead log could not be opened to flush it', {
+        cause: error,
+        details: { errno: (error as NodeJS.ErrnoException).code },
+      });
+    }
+    try {
+      await file.datasync();
+    } catch (error) {
+      throw new StoreError('store/io', 'the write-ahead log could not be flushed to disk', {
+        cause: error,
+        details: { errno: (error as NodeJS.ErrnoException).code },
+      });
+    } finally {
+      await file.close();
+    }
   }
 
   close(): void {

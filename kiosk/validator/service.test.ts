@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fromHex } from '../../shared/bytes.ts';
 import type { EntitlementRow } from '../../shared/contracts/sync/datasets.ts';
 import { linkedPair } from '../../hardware/serial/link.ts';
@@ -13,11 +16,13 @@ import { CardSlot } from '../../reader/sim/slot.ts';
 import { tokenHash } from '../crypto.ts';
 import { StoreError } from '../store/errors.ts';
 import { manualClock, memoryStore } from '../store/testing.ts';
+import { openDeviceStore } from '../store/open.ts';
 import type { DeviceStore } from '../store/store.ts';
+import type { Logger } from '../../shared/log.ts';
 import type { ValidatorPolicy } from './decide.ts';
 import demoFares from './demo-fares.json' with { type: 'json' };
 import { installLocalDatasets } from './local-data.ts';
-import { ValidatorService, type RiderDisplay, type TapReport } from './service.ts';
+import { ValidatorService, type RiderDisplay, type TapDurable, type TapReport } from './service.ts';
 
 const FLEET_KEY = new Uint8Array(32).fill(7);
 const AT = Date.parse('2026-11-24T08:00:00+09:00');
@@ -63,6 +68,40 @@ afterEach(async () => {
   }
 });
 
+/** A logger that keeps its error and warn lines, for tests that expect one. */
+function keptLogger(): Logger & {
+  readonly kept: { level: string; message: string | undefined }[];
+} {
+  const kept: { level: string; message: string | undefined }[] = [];
+  const keep =
+    (level: string) =>
+    (_fields: unknown, message?: string): void =>
+      void kept.push({ level, message });
+  const logger = {
+    kept,
+    debug: () => undefined,
+    info: () => undefined,
+    warn: keep('warn'),
+    error: keep('error'),
+    child: () => logger,
+    isLevelEnabled: () => false,
+  };
+  return logger;
+}
+
+/** A device store in an SQLite file (WAL on disk) with the test riders' data. */
+function fileStore(clock: ReturnType<typeof manualClock>): { store: DeviceStore; dir: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'kazasu-validator-'));
+  const store = openDeviceStore({ dataDir: dir, deviceId: 'bus-0042', clock });
+  installLocalDatasets(store, {
+    createdAt: AT - 3_600_000,
+    entitlements: [entitlement(SENIOR_IDM)],
+    denyList: [],
+    fares: { table: demoFares },
+  });
+  return { store, dir };
+}
+
 function rig(
   options: {
     store?: DeviceStore;
@@ -71,6 +110,8 @@ function rig(
     data?: boolean;
     display?: RiderDisplay;
     housekeeping?: { everyMs: number; retentionMs: number; recentTapMs: number };
+    fsync?: 'after-decision' | 'in-commit';
+    logger?: Logger;
   } = {},
 ): Rig {
   const clock = options.clock ?? manualClock(AT);
@@ -100,6 +141,8 @@ function rig(
     display: options.display ?? new ValidatorDisplay(host, { timeoutMs: 100 }),
     resultHoldMs: 200,
     ...(options.housekeeping ? { housekeeping: options.housekeeping } : {}),
+    ...(options.fsync ? { fsync: options.fsync } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   service.start();
   const r: Rig = {
@@ -300,6 +343,72 @@ describe('ValidatorService', () => {
     full = false;
     r.clock.advance(1000);
     expect((await r.tap(felicaCardWithIdm(SENIOR_IDM))).recorded).toBe('ride');
+  });
+
+  it('the decision does not wait for the disk: the WAL is flushed right after, and each recorded tap is reported durable', async () => {
+    const clock = manualClock(AT);
+    const { store, dir } = fileStore(clock);
+    try {
+      const flushWal = vi.spyOn(store, 'flushWal');
+      const r = rig({ store, clock });
+      const durable = new Promise<TapDurable>((resolve) => r.service.onDurable(resolve));
+      const t = await r.tap(felicaCardWithIdm(SENIOR_IDM));
+      expect(t.recorded).toBe('ride');
+      expect(flushWal).toHaveBeenCalledTimes(1);
+      const d = await durable;
+      expect(d.deviceSeq).toBe(t.deviceSeq);
+      expect(d.durableMs).toBeGreaterThanOrEqual(0);
+      // an "already validated" tap records nothing, so there is nothing to flush
+      clock.advance(10_000);
+      expect((await r.tap(felicaCardWithIdm(SENIOR_IDM))).recorded).toBe('none');
+      expect(flushWal).toHaveBeenCalledTimes(1);
+      expect(rideEvents(store)).toHaveLength(1);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a flush that fails keeps the decision and the record, and says so in the log', async () => {
+    const clock = manualClock(AT);
+    const { store, dir } = fileStore(clock);
+    try {
+      vi.spyOn(store, 'flushWal').mockRejectedValue(
+        new StoreError('store/io', 'the write-ahead log could not be flushed to disk'),
+      );
+      const logger = keptLogger();
+      const r = rig({ store, clock, logger });
+      const durable = vi.fn();
+      r.service.onDurable(durable);
+      const t = await r.tap(felicaCardWithIdm(SENIOR_IDM));
+      expect(t).toMatchObject({ recorded: 'ride', decision: { outcome: 'accepted' } });
+      await r.service.stop(); // waits for the flush under way
+      expect(durable).not.toHaveBeenCalled();
+      expect(logger.kept).toContainEqual({
+        level: 'error',
+        message: 'the tap is recorded but not yet on disk',
+      });
+      expect(rideEvents(store)).toHaveLength(1);
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("with fsync 'in-commit' the commit itself waits for the disk and nothing is flushed after", async () => {
+    const clock = manualClock(AT);
+    const { store, dir } = fileStore(clock);
+    try {
+      const flushWal = vi.spyOn(store, 'flushWal');
+      const withoutFsync = vi.spyOn(store, 'withoutFsync');
+      const r = rig({ store, clock, fsync: 'in-commit' });
+      expect((await r.tap(felicaCardWithIdm(SENIOR_IDM))).recorded).toBe('ride');
+      expect(flushWal).not.toHaveBeenCalled();
+      expect(withoutFsync).not.toHaveBeenCalled();
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('taps are decided and recorded while the display is away', async () => {

@@ -49,6 +49,12 @@ export const ValidatorConfigSchema = z.strictObject({
   resultHoldMs: z.int().min(200).max(60_000).default(3000),
   /** Time limit of one card exchange during a tap. */
   cardTimeoutMs: z.int().min(50).max(10_000).default(1500),
+  /**
+   * When a tap's record reaches the disk: right after the decision, beside the display update
+   * (the decision does not wait for the disk; a power cut in those milliseconds can lose that
+   * one record), or inside the commit (every decision waits for the fsync).
+   */
+  fsync: z.enum(['after-decision', 'in-commit']).default('after-decision'),
 });
 export type ValidatorConfig = z.output<typeof ValidatorConfigSchema>;
 

@@ -10,15 +10,16 @@ import { ReconnectingDisplay } from '../../validator/display-link.ts';
 import { ValidatorService, type TapReport } from '../../validator/service.ts';
 import { errorJson, type CliContext } from '../context.ts';
 
-export const validatorHelp = `kazasu validator [--config FILE] [--route ID] [--stop ID] [--json] [--no-sync]
+export const validatorHelp = `kazasu validator [--config FILE] [--route ID] [--stop ID] [--json [--durable]] [--no-sync]
   Runs the on-bus validator headless from the device config (role "validator", section
   "validator"): every card on the readers is identified (FeliCa IDm, or a My Number Card's
   authentication certificate with no PIN), hashed with the fleet key, checked against the local
   deny list and entitlements, priced from the fares dataset, recorded with its ride event in one
   transaction and shown on the rider display. Sync runs alongside (every sync.intervalSeconds;
   --no-sync leaves it to "kazasu sync"). One line per tap on standard output (--json: JSON lines
-  with outcome, fare, reason and timings; never a card identifier). --route / --stop override
-  the config's route and boarding stop. Ctrl-C stops.`;
+  with outcome, fare, reason and timings; never a card identifier; --durable adds a line
+  {"durable":{"deviceSeq","durableMs"}} once a recorded tap is on disk, see validator.fsync).
+  --route / --stop override the config's route and boarding stop. Ctrl-C stops.`;
 
 /** Last taps are kept a day: longer than any duplicate or transfer window a fare table sets. */
 const RECENT_TAP_MS = 24 * 3_600_000;
@@ -66,6 +67,7 @@ export async function validatorCommand(argv: string[], ctx: CliContext): Promise
       route: { type: 'string' },
       stop: { type: 'string' },
       json: { type: 'boolean' },
+      durable: { type: 'boolean' },
       'no-sync': { type: 'boolean' },
     },
     strict: true,
@@ -111,6 +113,7 @@ export async function validatorCommand(argv: string[], ctx: CliContext): Promise
     readers: v.readers,
     cardTimeoutMs: v.cardTimeoutMs,
     resultHoldMs: v.resultHoldMs,
+    fsync: v.fsync,
     housekeeping: {
       everyMs: 10 * 60_000,
       retentionMs: config.sync.retentionDays * 86_400_000,
@@ -119,6 +122,8 @@ export async function validatorCommand(argv: string[], ctx: CliContext): Promise
     logger: ctx.logger,
   });
   service.onTap((t) => ctx.out(values.json ? JSON.stringify(tapJson(t)) : describeTap(t)));
+  if (values.json && values.durable)
+    service.onDurable((d) => ctx.out(JSON.stringify({ durable: d })));
   display?.onState((s) => ctx.err(`kazasu validator: rider display ${s}`));
   hub.subscribe((e) => {
     if (e.type === 'service-down') ctx.err('kazasu validator: pcscd not reachable; retrying');

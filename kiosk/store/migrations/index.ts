@@ -7,6 +7,7 @@ import { migration0050 } from './0050-sync-state.ts';
 import { migration0060 } from './0060-recent-taps.ts';
 import { migration0070 } from './0070-library-checkouts.ts';
 import { migration0080 } from './0080-audit.ts';
+import { migration0090 } from './0090-checkpoints.ts';
 
 /** Every migration, in order. Append only; never edit a shipped migration. */
 export const MIGRATIONS: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0060,
   migration0070,
   migration0080,
+  migration0090,
 ];

@@ -146,7 +146,8 @@ describe('counter: the PIN path', () => {
       expect(text).toContain(expected);
     }
     expect(text).not.toContain('537686677188');
-    expect(demo.output()).toContain(`printed (job ${jobId})`);
+    // the demo says where the PDF went once cups-pdf has written it, which can be a moment later
+    await expect.poll(() => demo.output(), { timeout: 20_000 }).toContain(`printed (job ${jobId})`);
     await promptIs('remove-card');
     expect(await resident().innerText()).toContain('カードをお取りください');
     await noViolations('counter-printed-remove-card');

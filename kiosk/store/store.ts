@@ -39,8 +39,8 @@ interface WalCheckpointResult {
   readonly checkpointed: number;
 }
 
-/** A complete WAL checkpoint (migration 0090). */
-export interface LastCheckpoint {
+/** A complete WAL checkpoint, as noted in the `checkpoints` row (migration 0090). */
+export interface CompletedCheckpoint {
   readonly at: number;
   readonly frames: number;
 }
@@ -73,8 +73,7 @@ export class DeviceStore {
     | 'rememberTap'
     | 'pruneTaps'
     | 'totalChanges'
-    | 'noteCheckpoint'
-    | 'lastCheckpoint',
+    | 'noteCheckpoint',
     Statement
   >;
 
@@ -114,7 +113,6 @@ export class DeviceStore {
         `INSERT INTO checkpoints (id, at, frames) VALUES (1, ?, ?)
          ON CONFLICT (id) DO UPDATE SET at = excluded.at, frames = excluded.frames`,
       ),
-      lastCheckpoint: db.prepare(`SELECT at, frames FROM checkpoints WHERE id = 1`),
     };
   }
 
@@ -223,7 +221,7 @@ export class DeviceStore {
    * syncs the new WAL header with that write; noting the checkpoint is that write, so the sync
    * happens here, between taps, and not inside the next tap's commit.
    */
-  checkpoint(): LastCheckpoint | undefined {
+  checkpoint(): CompletedCheckpoint | undefined {
     return guard('checkpointing', () => {
       if (this.s.totalChanges.get() === this.changesAtCheckpoint) return undefined;
       const [r] = this.db.pragma('wal_checkpoint(PASSIVE)') as WalCheckpointResult[];
@@ -233,14 +231,6 @@ export class DeviceStore {
       this.changesAtCheckpoint = this.s.totalChanges.get() as number;
       return done;
     });
-  }
-
-  /** The last complete checkpoint this database noted (for the status page and tests). */
-  lastCheckpoint(): LastCheckpoint | undefined {
-    return guard(
-      'reading the last checkpoint',
-      () => this.s.lastCheckpoint.get() as LastCheckpoint | undefined,
-    );
   }
 
   /**

@@ -25,6 +25,32 @@ export const silentLogger: Logger = {
   isLevelEnabled: () => false,
 };
 
+/** One line a recordingLogger kept. */
+export interface RecordedLine {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly message: string | undefined;
+}
+
+/** A logger that keeps every line, at every level, for tests that check what was logged. */
+export function recordingLogger(): Logger & { readonly lines: RecordedLine[] } {
+  const lines: RecordedLine[] = [];
+  const at =
+    (level: RecordedLine['level']) =>
+    (fields: Readonly<Record<string, unknown>>, message?: string): void =>
+      void lines.push({ level, fields, message });
+  const logger = {
+    lines,
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    child: () => logger,
+    isLevelEnabled: () => true,
+  };
+  return logger;
+}
+
 /**
  * Field names whose values pino must censor wherever they appear. Kept here so the redaction
  * list is one list for every process.

@@ -18,7 +18,7 @@ import { StoreError } from '../store/errors.ts';
 import { manualClock, memoryStore } from '../store/testing.ts';
 import { openDeviceStore } from '../store/open.ts';
 import type { DeviceStore } from '../store/store.ts';
-import type { Logger } from '../../shared/log.ts';
+import { recordingLogger, type Logger } from '../../shared/log.ts';
 import type { ValidatorPolicy } from './decide.ts';
 import demoFares from './demo-fares.json' with { type: 'json' };
 import { installLocalDatasets } from './local-data.ts';
@@ -67,27 +67,6 @@ afterEach(async () => {
     r.store.close();
   }
 });
-
-/** A logger that keeps its error and warn lines, for tests that expect one. */
-function keptLogger(): Logger & {
-  readonly kept: { level: string; message: string | undefined }[];
-} {
-  const kept: { level: string; message: string | undefined }[] = [];
-  const keep =
-    (level: string) =>
-    (_fields: unknown, message?: string): void =>
-      void kept.push({ level, message });
-  const logger = {
-    kept,
-    debug: () => undefined,
-    info: () => undefined,
-    warn: keep('warn'),
-    error: keep('error'),
-    child: () => logger,
-    isLevelEnabled: () => false,
-  };
-  return logger;
-}
 
 /** A device store in an SQLite file (WAL on disk) with the test riders' data. */
 function fileStore(clock: ReturnType<typeof manualClock>): { store: DeviceStore; dir: string } {
@@ -376,7 +355,7 @@ describe('ValidatorService', () => {
       vi.spyOn(store, 'flushWal').mockRejectedValue(
         new StoreError('store/io', 'the write-ahead log could not be flushed to disk'),
       );
-      const logger = keptLogger();
+      const logger = recordingLogger();
       const r = rig({ store, clock, logger });
       const durable = vi.fn();
       r.service.onDurable(durable);
@@ -384,10 +363,12 @@ describe('ValidatorService', () => {
       expect(t).toMatchObject({ recorded: 'ride', decision: { outcome: 'accepted' } });
       await r.service.stop(); // waits for the flush under way
       expect(durable).not.toHaveBeenCalled();
-      expect(logger.kept).toContainEqual({
-        level: 'error',
-        message: 'the tap is recorded but not yet on disk',
-      });
+      expect(logger.lines).toContainEqual(
+        expect.objectContaining({
+          level: 'error',
+          message: 'the tap is recorded but not yet on disk',
+        }),
+      );
       expect(rideEvents(store)).toHaveLength(1);
     } finally {
       store.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromHex, toHex } from '../../shared/bytes.ts';
-import type { Logger } from '../../shared/log.ts';
+import { recordingLogger } from '../../shared/log.ts';
 import { anyVerifyFailure } from '../apdu/status.ts';
 import { StatusWordError, type ReaderError } from '../errors.ts';
 import { CardChannel } from './channel.ts';
@@ -90,15 +90,7 @@ describe('CardChannel', () => {
   });
 
   it('traces VERIFY with the PIN masked and never logs response data', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const logger: Logger = {
-      debug: (f) => void lines.push(f),
-      info: () => undefined,
-      warn: () => undefined,
-      error: () => undefined,
-      child: () => logger,
-      isLevelEnabled: () => true,
-    };
+    const logger = recordingLogger();
     const t = scripted({
       '002000800431323334': '9000',
       '00b0000000': 'e9bb92 9000'.replace(' ', ''),
@@ -112,7 +104,8 @@ describe('CardChannel', () => {
       data: new TextEncoder().encode('1234'),
     });
     await channel.send(READ);
-    const text = JSON.stringify(lines);
+    const lines = logger.lines.filter((l) => l.level === 'debug').map((l) => l.fields);
+    const text = JSON.stringify(logger.lines);
     expect(lines[0]).toMatchObject({ command: '00 20 00 80 04 xx xx xx xx', sw: '9000' });
     expect(text).not.toContain('31 32 33 34');
     expect(text).not.toContain('e9bb92');

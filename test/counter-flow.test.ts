@@ -12,7 +12,7 @@ import {
 // The counter flow through the real parts: pcscd + vpcd with simulated My Number Cards, the
 // face camera simulator on a socat pty, the reference backend on loopback, CUPS with cups-pdf.
 let rig: CounterRig;
-const { service, until, phase, reset } = counterKit(() => rig);
+const { service, until, phase, reset, placeCard } = counterKit(() => rig);
 
 beforeAll(async () => {
   rig = await startCounterRig('counter-it-flow');
@@ -36,9 +36,7 @@ describe('counter: the PIN path to a printed, signed form', () => {
   it('reads the card, finds the resident by all four items, prints three forms, keeps nothing after close', async () => {
     const s = service();
     s.openCase();
-    const card = sampleCard('mikiya');
-    await rig.stack.insert(0, card.card);
-    await phase('choosing-method');
+    const card = await placeCard('mikiya');
     expect(s.state.attempt?.pin).toEqual({ state: 'ready', triesLeft: 3 });
     s.chooseMethod('pin');
     s.enterPin(ascii(card.pin));
@@ -97,9 +95,7 @@ describe('counter: PIN tries, face authentication and the staff check', () => {
   it('shows tries left, asks before the last try, then face fails three times and staff check the holder', async () => {
     const s = service();
     s.openCase();
-    const card = sampleCard('mikiya');
-    await rig.stack.insert(0, card.card);
-    await phase('choosing-method');
+    const card = await placeCard('mikiya');
     s.chooseMethod('pin');
     s.enterPin(ascii('9999'));
     await until((st) => st.notice?.code === 'pin-wrong', 'a wrong PIN');
@@ -133,9 +129,7 @@ describe('counter: PIN tries, face authentication and the staff check', () => {
   it('a good face match opens the card with 照合番号B; the camera’s copy of the photo is cleared', async () => {
     const s = service();
     s.openCase();
-    const card = sampleCard('azaka');
-    await rig.stack.insert(0, card.card);
-    await phase('choosing-method');
+    const card = await placeCard('azaka');
     const loads = rig.camera.loads;
     s.chooseMethod('face');
     s.enterCodeB(ascii(card.codeB));
@@ -150,9 +144,7 @@ describe('counter: PIN tries, face authentication and the staff check', () => {
   it('a camera that stops answering is a state: the PIN is offered instead', async () => {
     const s = service();
     s.openCase();
-    const card = sampleCard('mikiya');
-    await rig.stack.insert(0, card.card);
-    await phase('choosing-method');
+    const card = await placeCard('mikiya');
     rig.camera.side.silent = true;
     s.chooseMethod('face');
     s.enterCodeB(ascii(card.codeB));
@@ -171,18 +163,14 @@ describe('counter: cards that go wrong', () => {
   it('a card pulled during the read leaves nothing; a card swapped before the PIN starts over', async () => {
     const s = service();
     s.openCase();
-    const card = sampleCard('mikiya');
-    await rig.stack.insert(0, card.card);
-    await phase('choosing-method');
+    const card = await placeCard('mikiya');
     s.chooseMethod('pin');
     rig.stack.slot(0).slot.pullOn(6);
     s.enterPin(ascii(card.pin));
     await until((st) => st.notice?.code === 'card-removed', 'the pulled card');
     expect(s.state.persons).toEqual([]);
     expect(s.heldBytes).toBe(0);
-    const first = sampleCard('mikiya');
-    await rig.stack.insert(0, first.card);
-    await phase('choosing-method');
+    await placeCard('mikiya');
     const before = s.state.attempt?.cardKey;
     const mark = rig.stack.mark();
     rig.stack.slot(0).slot.swap(sampleCard('azaka').card);

@@ -18,7 +18,7 @@ import {
 
 // Household visits, the offline counter, and the look-up route, through the real parts.
 let rig: CounterRig;
-const { service, until, phase, reset } = counterKit(() => rig);
+const { service, until, phase, reset, placeCard } = counterKit(() => rig);
 
 beforeAll(async () => {
   rig = await startCounterRig('counter-it-household');
@@ -34,9 +34,7 @@ async function readByPin(
   persons: number,
 ): Promise<void> {
   const s = service();
-  const card = sampleCard(holder);
-  await rig.stack.insert(reader, card.card);
-  await phase('choosing-method');
+  const card = await placeCard(holder, reader);
   s.chooseMethod('pin');
   s.enterPin(ascii(card.pin));
   await phase('consent');
@@ -57,9 +55,7 @@ describe('counter: household visits', () => {
     await rig.stack.insert(0, sampleCard('mikiya').card);
     await until((st) => st.notice?.code === 'same-card-twice', 'the same card refused');
     await rig.stack.remove(0);
-    const reissued = sampleCard('mikiya-reissued');
-    await rig.stack.insert(0, reissued.card);
-    await phase('choosing-method');
+    const reissued = await placeCard('mikiya-reissued');
     s.chooseMethod('pin');
     s.enterPin(ascii(reissued.pin));
     await until(

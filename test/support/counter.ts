@@ -8,6 +8,7 @@ import { FaceCameraSimulator } from '../../hardware/face-camera/simulator.ts';
 import { loadCaKeyFile } from '../../reader/mynumber/trust.ts';
 import { loadConfig } from '../../kiosk/config/load.ts';
 import { cupsPdfOutput } from '../../kiosk/counter/compose-forms.ts';
+import { sampleCard } from '../../kiosk/counter/sim-cards.ts';
 import { createCounter, type Counter } from '../../kiosk/counter/compose.ts';
 import type { CounterService } from '../../kiosk/counter/service.ts';
 import type { CounterState } from '../../kiosk/counter/types.ts';
@@ -121,5 +122,15 @@ export function counterKit(rig: () => CounterRig) {
     rig().camera.queue.length = 0;
     rig().camera.side.silent = false;
   };
-  return { service, until, phase, reset };
+  /** Puts `holder`'s simulated card on `reader` and waits for the method choice. */
+  const placeCard = async (
+    holder: Parameters<typeof sampleCard>[0],
+    reader = 0,
+  ): Promise<ReturnType<typeof sampleCard>> => {
+    const card = sampleCard(holder);
+    await rig().stack.insert(reader, card.card);
+    await phase('choosing-method');
+    return card;
+  };
+  return { service, until, phase, reset, placeCard };
 }

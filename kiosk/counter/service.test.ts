@@ -84,6 +84,21 @@ async function started() {
   return current;
 }
 
+/** Places `holder`'s card on `reader`, chooses the PIN and enters it; resolves once read. */
+async function readWithPin(
+  t: ReturnType<typeof setup>,
+  holder: Parameters<typeof sampleCard>[0],
+  reader = 0,
+): Promise<ReturnType<typeof sampleCard>> {
+  const card = sampleCard(holder);
+  t.slots[reader]?.insert(card.card);
+  await t.service.settled();
+  t.service.chooseMethod('pin');
+  t.service.enterPin(ascii(card.pin));
+  await t.service.settled();
+  return card;
+}
+
 describe('counter service (simulated readers, camera and backend)', () => {
   it('runs the PIN path to a printed, signed form; the case is wiped on close and the audit chain holds', async () => {
     const t = await started();
@@ -283,12 +298,7 @@ describe('counter service (simulated readers, camera and backend)', () => {
     const t = await started();
     const { service } = t;
     service.openCase();
-    const card = sampleCard('mikiya');
-    t.slots[0]?.insert(card.card);
-    await service.settled();
-    service.chooseMethod('pin');
-    service.enterPin(ascii(card.pin));
-    await service.settled();
+    const card = await readWithPin(t, 'mikiya');
     service.answerConsent('agreed');
     await service.settled();
     service.chooseProcedures([{ id: 'juminhyo-request', persons: ['p1'] }]);
@@ -314,12 +324,7 @@ describe('counter service (simulated readers, camera and backend)', () => {
     const { service } = t;
     t.residents.offline = true;
     service.openCase();
-    const card = sampleCard('mikiya');
-    t.slots[0]?.insert(card.card);
-    await service.settled();
-    service.chooseMethod('pin');
-    service.enterPin(ascii(card.pin));
-    await service.settled();
+    await readWithPin(t, 'mikiya');
     service.answerConsent('agreed');
     await service.settled();
     expect(service.state).toMatchObject({
@@ -335,12 +340,7 @@ describe('counter service (simulated readers, camera and backend)', () => {
     const t = await started();
     const { service } = t;
     service.openCase();
-    const card = sampleCard('mikiya');
-    t.slots[0]?.insert(card.card);
-    await service.settled();
-    service.chooseMethod('pin');
-    service.enterPin(ascii(card.pin));
-    await service.settled();
+    await readWithPin(t, 'mikiya');
     service.answerConsent('declined');
     await service.settled();
     expect(service.state).toMatchObject({
@@ -379,12 +379,7 @@ describe('counter service (simulated readers, camera and backend)', () => {
     const t = await started();
     const { service } = t;
     service.openCase();
-    const card = sampleCard('mikiya');
-    t.slots[0]?.insert(card.card);
-    await service.settled();
-    service.chooseMethod('pin');
-    service.enterPin(ascii(card.pin));
-    await service.settled();
+    await readWithPin(t, 'mikiya');
     expect(service.heldBytes).toBeGreaterThan(0);
     t.fireIdle();
     await service.settled();

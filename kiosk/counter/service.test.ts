@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../shared/log.ts';
 import type { ResidentRecord } from '../../shared/contracts/residents.ts';
-import { loadCaKeyFile } from '../../reader/mynumber/trust.ts';
 import { SimHub } from '../../reader/sim/hub.ts';
 import { CardSlot } from '../../reader/sim/slot.ts';
 import { FaceCamera } from '../../hardware/face-camera/driver.ts';
@@ -12,9 +11,8 @@ import { Outbox } from '../store/outbox.ts';
 import { countingBytes, createDb, manualClock } from '../store/testing.ts';
 import { CounterService } from './service.ts';
 import { sampleCard } from './sim-cards.ts';
-import { FakeForms, FakeResidents, MIKIYA_RECORD } from './testing.ts';
+import { FakeForms, FakeResidents, MIKIYA_RECORD, TEST_COUNTER_SETTINGS } from './testing.ts';
 
-const CA_KEYS = loadCaKeyFile('reader/sim/profiles/sim-cv-ca-keys.json');
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 const MIKIYA = MIKIYA_RECORD;
@@ -46,11 +44,7 @@ function setup() {
     residents,
     forms,
     audit,
-    policy: { faceThreshold: 0.8, faceAttempts: 3, maxPersons: 6 },
-    municipalityCode: '012084',
-    caKeys: CA_KEYS,
-    acceptTestCards: true,
-    idleTimeoutMs: 120_000,
+    ...TEST_COUNTER_SETTINGS,
     clock,
     logger: silentLogger,
     setTimer: (fn) => {

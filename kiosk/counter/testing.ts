@@ -13,8 +13,22 @@ import {
   type MyNumberResponse,
   type ResidentRecord,
 } from '../../shared/contracts/residents.ts';
+import { loadCaKeyFile } from '../../reader/mynumber/trust.ts';
 import type { CounterForms, PreparedForms, PrintOutcome, ProcedureInfo } from './forms-port.ts';
 import type { Answer, ResidentService } from './residents-client.ts';
+import type { CounterServiceOptions } from './service.ts';
+
+/**
+ * The CounterService settings the unit tests share: Kitami's municipality code, the simulated
+ * cards' CV CA keys, three face tries at 0.8, and a two-minute idle timeout.
+ */
+export const TEST_COUNTER_SETTINGS = {
+  policy: { faceThreshold: 0.8, faceAttempts: 3, maxPersons: 6 },
+  municipalityCode: '012084',
+  caKeys: loadCaKeyFile('reader/sim/profiles/sim-cv-ca-keys.json'),
+  acceptTestCards: true,
+  idleTimeoutMs: 120_000,
+} satisfies Partial<CounterServiceOptions>;
 
 /** The default simulated card's holder as the resident register holds him (two in the household). */
 export const MIKIYA_RECORD: ResidentRecord = {

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Printer, PrinterStatus } from '../../hardware/printing/index.ts';
-import { loadCaKeyFile } from '../../reader/mynumber/trust.ts';
 import { SimHub } from '../../reader/sim/hub.ts';
 import { CardSlot } from '../../reader/sim/slot.ts';
 import { CounterConfigSchema } from '../../shared/config/counter.ts';
@@ -15,7 +14,7 @@ import type { Counter } from '../counter/compose.ts';
 import type { CounterForms, PrintOutcome } from '../counter/forms-port.ts';
 import { CounterService } from '../counter/service.ts';
 import { sampleCard } from '../counter/sim-cards.ts';
-import { FakeResidents, MIKIYA_RECORD } from '../counter/testing.ts';
+import { FakeResidents, MIKIYA_RECORD, TEST_COUNTER_SETTINGS } from '../counter/testing.ts';
 import { fillForms, loadTemplates } from '../forms/index.ts';
 import { Outbox } from '../store/outbox.ts';
 import { countingBytes, createDb, manualClock } from '../store/testing.ts';
@@ -25,7 +24,6 @@ import { CounterRole } from './counter-role.ts';
 import { LocalApi } from './local-api.ts';
 import { healthTransport } from './probe-testing.ts';
 
-const CA_KEYS = loadCaKeyFile('reader/sim/profiles/sim-cv-ca-keys.json');
 const MIKIYA: ResidentRecord = { ...MIKIYA_RECORD, householdSize: 1 };
 const MY_NUMBER = '537686677188';
 
@@ -79,11 +77,7 @@ async function setup() {
     residents,
     forms,
     audit,
-    policy: { faceThreshold: 0.8, faceAttempts: 3, maxPersons: 6 },
-    municipalityCode: '012084',
-    caKeys: CA_KEYS,
-    acceptTestCards: true,
-    idleTimeoutMs: 120_000,
+    ...TEST_COUNTER_SETTINGS,
     clock,
     logger: silentLogger,
   });

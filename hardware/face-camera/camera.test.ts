@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { JP2_SIGNATURE } from '../../shared/jp2.ts';
 import { HardwareError } from '../errors.ts';
 import { linkedPair, type SerialLink } from '../serial/link.ts';
 import { FaceCamera } from './driver.ts';
 import {
   CHUNK_BYTES,
-  JP2_SIGNATURE,
   decodeCapture,
   decodeChunk,
   decodeResult,

@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib';
+import { JP2_SIGNATURE } from '../../shared/jp2.ts';
 import { HardwareError } from '../errors.ts';
 import { MAX_PAYLOAD } from '../serial/frame.ts';
 
@@ -49,21 +50,6 @@ export const OUTCOMES = [
 ] as const;
 export type CaptureOutcome = (typeof OUTCOMES)[number];
 
-/** The JP2 signature box (ISO/IEC 15444-1 §I.5.1): what a card face photo starts with. */
-export const JP2_SIGNATURE = Uint8Array.of(
-  0,
-  0,
-  0,
-  0x0c,
-  0x6a,
-  0x50,
-  0x20,
-  0x20,
-  0x0d,
-  0x0a,
-  0x87,
-  0x0a,
-);
 export const MIN_REFERENCE = JP2_SIGNATURE.length;
 export const MAX_REFERENCE = 65536;
 /** Image bytes per REF_CHUNK: the frame's payload limit less the 4-byte offset, rounded down. */
@@ -108,10 +94,6 @@ export function decodeU32(payload: Uint8Array, what: string): number {
 
 export function referenceCrc(image: Uint8Array): number {
   return crc32(image) >>> 0;
-}
-
-export function isJp2(image: Uint8Array): boolean {
-  return image.length >= JP2_SIGNATURE.length && JP2_SIGNATURE.every((b, i) => image[i] === b);
 }
 
 /** REF_CHUNK's payload: a new buffer the caller zeroes after sending (it holds image bytes). */

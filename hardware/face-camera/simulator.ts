@@ -12,10 +12,10 @@ import {
   decodeU32,
   encodeResult,
   encodeStatus,
-  isJp2,
   referenceCrc,
   type CaptureResult,
 } from './protocol.ts';
+import { isJp2 } from '../../shared/jp2.ts';
 
 /** What the next capture will see: a face compared with a score, or one of the failures. */
 export type SimulatedCapture =

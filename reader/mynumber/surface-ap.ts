@@ -1,3 +1,4 @@
+import { isJp2 } from '../../shared/jp2.ts';
 import { ReaderError } from '../errors.ts';
 import { selectEf } from '../iso7816/commands.ts';
 import { readTlvFile } from '../iso7816/read-file.ts';
@@ -38,21 +39,6 @@ const FACE_TAGS = [
   SURFACE_TAG.SECURITY_CODE_IMAGE,
 ];
 
-const JP2_SIGNATURE = Uint8Array.of(
-  0x00,
-  0x00,
-  0x00,
-  0x0c,
-  0x6a,
-  0x50,
-  0x20,
-  0x20,
-  0x0d,
-  0x0a,
-  0x87,
-  0x0a,
-);
-
 /** Parses surface EF 0002 by tag, with its offset table checked. */
 export function parseCardFace(file: Uint8Array): CardFace {
   const outer = parseTlv(file, 0);
@@ -71,7 +57,7 @@ export function parseCardFace(file: Uint8Array): CardFace {
   const table = fields.get(SURFACE_TAG.OFFSETS);
   if (table) checkOffsetTable(table, FACE_TAGS.map(get), outer.headerLength);
   const photo = get(SURFACE_TAG.PHOTO).value;
-  if (photo.length < JP2_SIGNATURE.length || !JP2_SIGNATURE.every((b, i) => photo[i] === b)) {
+  if (!isJp2(photo)) {
     throw new ReaderError('reader/tlv-invalid', 'card face: the photo is not a JP2 file');
   }
   return {

@@ -1,6 +1,7 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { startsWith } from '../../shared/bytes.ts';
+import { JP2_SIGNATURE } from '../../shared/jp2.ts';
 import { ReaderError } from '../errors.ts';
 import { eraYymmdd, parseIsoDate } from '../mynumber/code-b.ts';
 import { CREDENTIAL } from '../mynumber/constants.ts';
@@ -174,7 +175,6 @@ export interface LoadProfileOptions {
 
 /** PNG signature (ISO/IEC 15948 §5.2) and JP2 signature box (ISO/IEC 15444-1 §I.5.1). */
 const PNG_SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
-const JP2_SIGNATURE = Uint8Array.of(0, 0, 0, 0x0c, 0x6a, 0x50, 0x20, 0x20, 0x0d, 0x0a, 0x87, 0x0a);
 const RSA_BITS = 2048;
 const MAX_ISSUES = 20;
 

@@ -78,8 +78,8 @@ async function started() {
   return current;
 }
 
-/** Places `holder`'s card on `reader`, chooses the PIN and enters it; resolves once read. */
-async function readWithPin(
+/** Places `holder`'s card on `reader`; resolves once the service has seen it. */
+async function placeCard(
   t: ReturnType<typeof setup>,
   holder: Parameters<typeof sampleCard>[0],
   reader = 0,
@@ -87,6 +87,16 @@ async function readWithPin(
   const card = sampleCard(holder);
   t.slots[reader]?.insert(card.card);
   await t.service.settled();
+  return card;
+}
+
+/** Places `holder`'s card on `reader`, chooses the PIN and enters it; resolves once read. */
+async function readWithPin(
+  t: ReturnType<typeof setup>,
+  holder: Parameters<typeof sampleCard>[0],
+  reader = 0,
+): Promise<ReturnType<typeof sampleCard>> {
+  const card = await placeCard(t, holder, reader);
   t.service.chooseMethod('pin');
   t.service.enterPin(ascii(card.pin));
   await t.service.settled();
@@ -98,9 +108,7 @@ describe('counter service (simulated readers, camera and backend)', () => {
     const t = await started();
     const { service } = t;
     service.openCase();
-    const mikiya = sampleCard('mikiya');
-    t.slots[0]?.insert(mikiya.card);
-    await service.settled();
+    const mikiya = await placeCard(t, 'mikiya');
     expect(service.state.phase).toBe('choosing-method');
     expect(service.state.attempt?.pin).toEqual({ state: 'ready', triesLeft: 3 });
     service.chooseMethod('pin');
@@ -173,9 +181,7 @@ describe('counter service (simulated readers, camera and backend)', () => {
     const t = await started();
     const { service } = t;
     service.openCase();
-    const card = sampleCard('mikiya');
-    t.slots[0]?.insert(card.card);
-    await service.settled();
+    const card = await placeCard(t, 'mikiya');
     service.chooseMethod('face');
     service.enterCodeB(ascii(card.codeB));
     await service.settled();
@@ -191,9 +197,7 @@ describe('counter service (simulated readers, camera and backend)', () => {
     const t = await started();
     const { service, camera } = t;
     service.openCase();
-    const card = sampleCard('mikiya');
-    t.slots[0]?.insert(card.card);
-    await service.settled();
+    const card = await placeCard(t, 'mikiya');
     camera.queue.push(
       { outcome: 'no-face' },
       { outcome: 'compared', score: 400, live: true },
@@ -223,9 +227,7 @@ describe('counter service (simulated readers, camera and backend)', () => {
     const t = await started();
     const { service } = t;
     service.openCase();
-    const card = sampleCard('mikiya');
-    t.slots[0]?.insert(card.card);
-    await service.settled();
+    const card = await placeCard(t, 'mikiya');
     service.chooseMethod('pin');
     t.slots[0]?.pullOn(6); // during the text AP reads, after VERIFY
     service.enterPin(ascii(card.pin));
